@@ -1,0 +1,54 @@
+namespace IrqVerify.Model.Core;
+
+/// <summary>
+/// Owners of the locks that are held across scheduling points. A lock is free when absent.
+/// Owners are thread ids (see <see cref="ModelThread.Id"/>); sequential callers use id 0.
+/// Few locks are ever held at once, so a small list beats a dictionary and copies cheaply.
+/// </summary>
+public sealed class LockTable
+{
+    private readonly List<(LockRef Lock, int Owner)> _held = new(4);
+
+    public bool IsFree(LockRef l) => l.IsNone || IndexOf(l) < 0;
+
+    public int OwnerOf(LockRef l) { int i = IndexOf(l); return i < 0 ? -1 : _held[i].Owner; }
+
+    public int HeldCount => _held.Count;
+
+    /// <summary>Requires the lock to be free (the scheduler only runs a step whose Needs is free).</summary>
+    public bool TryAcquire(LockRef l, int owner)
+    {
+        if (!IsFree(l)) return false;
+        _held.Add((l, owner));
+        return true;
+    }
+
+    /// <summary>Releases a lock held by <paramref name="owner"/>; false (a model bug) otherwise.</summary>
+    public bool Release(LockRef l, int owner)
+    {
+        int i = IndexOf(l);
+        if (i < 0 || _held[i].Owner != owner) return false;
+        _held.RemoveAt(i);
+        return true;
+    }
+
+    public IEnumerable<(LockRef Lock, int Owner)> Held => _held;
+
+    public void CopyFrom(LockTable o) { _held.Clear(); _held.AddRange(o._held); }
+
+    public void Hash(ref StateHasher h)
+    {
+        h.Add(_held.Count);
+        foreach (var (l, o) in _held.OrderBy(x => (x.Lock.Kind, x.Lock.Index)))
+        {
+            h.Add((int)l.Kind); h.Add(l.Index); h.Add(o);
+        }
+    }
+
+    private int IndexOf(LockRef l)
+    {
+        for (int i = 0; i < _held.Count; i++)
+            if (_held[i].Lock == l) return i;
+        return -1;
+    }
+}

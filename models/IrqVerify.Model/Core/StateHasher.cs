@@ -1,0 +1,35 @@
+namespace IrqVerify.Model.Core;
+
+/// <summary>
+/// Incremental FNV-1a (64-bit) over the canonical encoding of a state. Stable across processes
+/// and runs (never string.GetHashCode), so state caches and fuzz corpora can rely on it.
+/// </summary>
+public struct StateHasher
+{
+    private const ulong Offset = 14695981039346656037UL;
+    private const ulong Prime = 1099511628211UL;
+    private ulong _h;
+    private bool _started;
+
+    public readonly ulong Value => _started ? _h : Offset;
+
+    public void Add(ulong v)
+    {
+        if (!_started) { _h = Offset; _started = true; }
+        for (int i = 0; i < 8; i++)
+        {
+            _h ^= (byte)(v >> (i * 8));
+            _h *= Prime;
+        }
+    }
+
+    public void Add(long v) => Add((ulong)v);
+    public void Add(int v) => Add((ulong)(uint)v);
+    public void Add(bool v) => Add(v ? 1UL : 0UL);
+
+    public void Add(string s)
+    {
+        Add(s.Length);
+        foreach (char c in s) Add((ulong)c);
+    }
+}

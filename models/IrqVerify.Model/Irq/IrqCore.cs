@@ -1,0 +1,292 @@
+using IrqVerify.Model.Core;
+
+namespace IrqVerify.Model.Irq;
+
+/// <summary>
+/// The generic irq layer (kernel/irq/manage.c, chip.c, migration.c): request/free, enable/disable,
+/// affinity, activation and the flow handlers. Chip-specific work is delegated to <see cref="IIrqChip"/>.
+/// Every multi-step operation is an iterator; each yield is a point where another CPU may run.
+/// </summary>
+public sealed class IrqCore(Machine m)
+{
+    private IrqDescTable Descs => m.Irqs;
+
+    // ------------------------------------------------------------------ activation
+
+    /// <summary>irq_domain_activate_irq. Requires an allocated irq with a chip. Sets Activated on success.</summary>
+    public Errno Activate(IrqDesc d, bool reserve)
+    {
+        if (d.Activated) return Errno.Ok;
+        if (d.Chip is null) return Errno.EINVAL;
+        var e = d.Chip.Activate(d, reserve);
+        if (e == Errno.Ok)
+        {
+            d.Activated = true;
+            d.ActivatedReserved = reserve;
+        }
+        return e;
+    }
+
+    /// <summary>irq_domain_deactivate_irq: no-op unless activated.</summary>
+    public void Deactivate(IrqDesc d)
+    {
+        if (!d.Activated || d.Chip is null) return;
+        d.Chip.Deactivate(d);
+        d.Activated = false;
+        d.ActivatedReserved = false;
+    }
+
+    /// <summary>
+    /// irq_startup: activate for real (reservation-mode irqs get their vector now) and unmask.
+    /// A managed irq whose affinity has no online CPU is put in managed shutdown instead
+    /// (IRQ_STARTUP_ABORT; the request itself still succeeds). Returns the activation error.
+    /// </summary>
+    public Errno Startup(IrqDesc d)
+    {
+        if (d.Chip is null) return Errno.EINVAL;
+        if (d.Managed && d.Affinity.And(d.Chip.OnlineCpus).IsEmpty)
+        {
+            d.ManagedShutdown = true;
+            m.Trace?.Effect($"irq {d.Irq}: managed, no online CPU in {d.Affinity}: managed shutdown");
+            return Errno.Ok;
+        }
+        if (d.ActivatedReserved) { d.Activated = false; d.ActivatedReserved = false; }
+        var e = Activate(d, reserve: false);
+        if (e != Errno.Ok) return e;
+        d.ManagedShutdown = false;
+        d.Started = true;
+        if (d.DisableDepth == 0) Unmask(d);
+        return Errno.Ok;
+    }
+
+    /// <summary>irq_shutdown_and_deactivate: mask, not started, deactivate.</summary>
+    public void ShutdownAndDeactivate(IrqDesc d)
+    {
+        Mask(d);
+        d.Started = false;
+        Deactivate(d);
+    }
+
+    public void Mask(IrqDesc d)
+    {
+        d.Chip?.Mask(d);
+        d.Masked = true;
+    }
+
+    public void Unmask(IrqDesc d)
+    {
+        d.Chip?.Unmask(d);
+        d.Masked = false;
+    }
+
+    // ------------------------------------------------------------------ request / free
+
+    /// <summary>
+    /// request_irq(irq, handler): installs the (non-shared) action and starts the irq.
+    /// -EINVAL: no descriptor or IRQ_NOREQUEST; -EBUSY: a handler is already requested; activation
+    /// errors (e.g. -ENOSPC on vector exhaustion) undo the request.
+    /// </summary>
+    public IEnumerable<Sched> RequestIrq(int irq, string name, OpResult r)
+    {
+        yield return Sched.Under("request_irq.desc_lock", LockRef.VectorLock);
+        var d = Descs[irq];
+        if (d is null || d.NoRequest || d.Chip is null) { r.Fail(Errno.EINVAL); yield break; }
+        if (d.Action is not null) { r.Fail(Errno.EBUSY); yield break; }
+        d.Action = name;
+        var e = Startup(d);
+        if (e != Errno.Ok)
+        {
+            d.Action = null;
+            m.Trace?.Effect($"irq {irq}: request failed {e.Format()}");
+            r.Fail(e);
+            yield break;
+        }
+        d.AwaitingHandler = false;
+        m.Trace?.Effect($"irq {irq}: handler '{name}' requested, started={d.Started}");
+        r.Set(0);
+    }
+
+    /// <summary>
+    /// free_irq: removes the action, shuts the irq down and deactivates it, then waits for a
+    /// handler still running on another CPU (synchronize_irq). Freeing an irq without a handler
+    /// is reported as misuse ("Trying to free already-free IRQ") and changes nothing.
+    /// </summary>
+    public IEnumerable<Sched> FreeIrq(int irq, OpResult r)
+    {
+        yield return Sched.Under("free_irq.desc_lock", LockRef.VectorLock);
+        var d = Descs[irq];
+        if (d is null || d.Action is null)
+        {
+            m.Misuse("free_irq", $"Trying to free already-free IRQ {irq}");
+            r.Fail(Errno.EINVAL);
+            yield break;
+        }
+        d.Action = null;
+        d.AwaitingHandler = false;
+        ShutdownAndDeactivate(d);
+        m.Trace?.Effect($"irq {irq}: handler freed, shut down");
+        if (d.InProgress)
+            yield return Sched.When("free_irq.synchronize_irq", () => !d.InProgress);
+        r.Set(0);
+    }
+
+    /// <summary>disable_irq: depth++ (mask on 0→1), then wait for a running handler.</summary>
+    public IEnumerable<Sched> DisableIrq(int irq, OpResult r)
+    {
+        yield return Sched.At("disable_irq.desc_lock");
+        var d = Descs[irq];
+        if (d is null) { r.Fail(Errno.EINVAL); yield break; }
+        if (d.DisableDepth++ == 0 && d.Started) Mask(d);
+        if (d.InProgress)
+            yield return Sched.When("disable_irq.synchronize_irq", () => !d.InProgress);
+        r.Set(d.DisableDepth);
+    }
+
+    /// <summary>enable_irq: depth--; on 1→0 unmask and resend a pending replay. Unbalanced enable is a WARN.</summary>
+    public IEnumerable<Sched> EnableIrq(int irq, OpResult r)
+    {
+        yield return Sched.At("enable_irq.desc_lock");
+        var d = Descs[irq];
+        if (d is null) { r.Fail(Errno.EINVAL); yield break; }
+        if (d.DisableDepth == 0)
+        {
+            m.Warn("enable_irq", $"Unbalanced enable for IRQ {irq}");
+            r.Fail(Errno.EINVAL);
+            yield break;
+        }
+        if (--d.DisableDepth == 0 && d.Started)
+        {
+            Unmask(d);
+            if (d.PendingReplay && d.Chip is not null && d.Chip.Retrigger(d)) d.PendingReplay = false;
+        }
+        r.Set(d.DisableDepth);
+    }
+
+    // ------------------------------------------------------------------ affinity
+
+    /// <summary>
+    /// irq_set_affinity(irq, mask). -EINVAL: no descriptor or no online CPU in the mask; -EIO: a
+    /// managed irq (user affinity is refused). Not activated: the mask is stored for activation.
+    /// Deferred chips record the move as pending (done in the ack path, I-G3); others call the chip.
+    /// </summary>
+    public IEnumerable<Sched> SetAffinity(int irq, CpuMask mask, OpResult r)
+    {
+        yield return Sched.At("irq_set_affinity.desc_lock");
+        var d = Descs[irq];
+        if (d is null || d.Chip is null) { r.Fail(Errno.EINVAL); yield break; }
+        if (d.Managed || d.IsPerCpu) { r.Fail(Errno.EIO); yield break; }
+        if (mask.And(d.Chip.OnlineCpus).IsEmpty) { r.Fail(Errno.EINVAL); yield break; }
+        if (!d.Activated)
+        {
+            d.Affinity = mask;
+            m.Trace?.Effect($"irq {irq}: not activated, affinity {mask} stored");
+            r.Set(0);
+            yield break;
+        }
+        if (d.Chip.MoveDeferred)
+        {
+            d.Affinity = mask;
+            d.PendingMask = mask;
+            d.MovePending = true;
+            m.Trace?.Effect($"irq {irq}: move to {mask} pending until the next interrupt");
+            r.Set(0);
+            yield break;
+        }
+        var res = new OpResult();
+        foreach (var s in d.Chip.SetAffinity(d, mask, false, res)) yield return s;
+        if (res.Ok) { d.Affinity = mask; d.AffinityBroken = false; r.Set(0); }
+        else r.Fail(res.Error);
+    }
+
+    /// <summary>
+    /// irq_move_masked_irq, from the ack path of a deferred chip on the current target CPU: run the
+    /// pending move; on -EBUSY keep it pending (mask kept) for the next interrupt (I-G3).
+    /// </summary>
+    public IEnumerable<Sched> MoveMaskedIrq(IrqDesc d)
+    {
+        if (!d.MovePending || d.Chip is null) yield break;
+        d.MovePending = false;
+        var mask = d.PendingMask;
+        if (!mask.And(d.Chip.OnlineCpus).IsEmpty)
+        {
+            var res = new OpResult();
+            foreach (var s in d.Chip.SetAffinity(d, mask, false, res)) yield return s;
+            if (res.Error == Errno.EBUSY)
+            {
+                d.MovePending = true;
+                m.Trace?.Effect($"irq {d.Irq}: deferred move -EBUSY, stays pending");
+                yield break;
+            }
+        }
+        d.PendingMask = CpuMask.Empty;
+    }
+
+    // ------------------------------------------------------------------ flows
+
+    /// <summary>The flow handler for an interrupt on <paramref name="cpu"/> (generic_handle_irq).</summary>
+    public IEnumerable<Sched> HandleIrq(IrqDesc d, int cpu) =>
+        d.Flow == FlowKind.PerCpu ? HandlePerCpuIrq(d, cpu) : HandleEdgeIrq(d, cpu);
+
+    /// <summary>
+    /// handle_edge_irq. If the irq is in progress elsewhere, disabled or has no handler: set
+    /// IRQS_PENDING and mask-ack. Otherwise ack, then run the handler (desc lock dropped, so other
+    /// CPUs interleave) and replay while IRQS_PENDING was set meanwhile, unmasking first.
+    /// Guarantees the handler never runs on two CPUs at once (I-G1).
+    /// </summary>
+    public IEnumerable<Sched> HandleEdgeIrq(IrqDesc d, int cpu)
+    {
+        var chip = d.Chip!;
+        if (d.InProgress || d.DisableDepth > 0 || d.Action is null)
+        {
+            d.PendingReplay = true;
+            d.Masked = true;
+            m.Trace?.Effect($"irq {d.Irq}: busy/disabled/no handler on CPU{cpu}: IRQS_PENDING, mask_ack");
+            foreach (var s in chip.MaskAck(d, cpu)) yield return s;
+            yield break;
+        }
+        foreach (var s in chip.Ack(d, cpu)) yield return s;
+        do
+        {
+            if (d.Action is null) { Mask(d); yield break; }
+            if (d.PendingReplay && d.Masked && d.DisableDepth == 0) Unmask(d);
+            d.PendingReplay = false;
+            d.InProgress = true;
+            d.InProgressCpu = cpu;
+            HandlerStart(d, cpu);
+            yield return Sched.At("handle_irq_event.action");
+            HandlerEnd(d);
+            d.InProgress = false;
+            d.InProgressCpu = -1;
+        } while (d.PendingReplay && d.DisableDepth == 0);
+    }
+
+    /// <summary>handle_percpu_irq: ack, run the handler on this CPU, done (no in-progress exclusion).</summary>
+    public IEnumerable<Sched> HandlePerCpuIrq(IrqDesc d, int cpu)
+    {
+        foreach (var s in d.Chip!.Ack(d, cpu)) yield return s;
+        if (d.Action is null) yield break;
+        HandlerStart(d, cpu);
+        yield return Sched.At("handle_percpu_irq.action");
+        HandlerEnd(d);
+    }
+
+    /// <summary>The oracle's view of a handler starting: counts it and settles the raised event.</summary>
+    private void HandlerStart(IrqDesc d, int cpu)
+    {
+        d.Invocations++;
+        d.HandlersRunning++;
+        d.AwaitingHandler = false;
+        m.Trace?.Effect($"irq {d.Irq}: handler '{d.Action}' runs on CPU{cpu} (#{d.Invocations})");
+    }
+
+    private static void HandlerEnd(IrqDesc d) => d.HandlersRunning--;
+
+    /// <summary>
+    /// The device or hypervisor raised an event for this irq that a handler must eventually see
+    /// (I-G2, I-X11). Only meaningful while a handler is requested.
+    /// </summary>
+    public void NoteRaised(IrqDesc d)
+    {
+        if (d.Action is not null) d.AwaitingHandler = true;
+    }
+}

@@ -1,0 +1,113 @@
+using IrqVerify.Model.Core;
+
+namespace IrqVerify.Model.Irq;
+
+/// <summary>Who created an irq descriptor (what its chip data belongs to).</summary>
+public enum IrqOwner : byte
+{
+    None = 0,
+    /// <summary>A PCI/MSI or MSI-X vector of a device (OwnerIndex = device, OwnerSub = MSI index).</summary>
+    PciMsi,
+    /// <summary>A legacy / pin (INTx) irq.</summary>
+    Legacy,
+    /// <summary>A Xen event-channel irq (OwnerIndex = port at bind time).</summary>
+    Xen,
+}
+
+/// <summary>
+/// struct irq_desc plus its irq_data state bits, for one Linux irq. Plain fields: the state is
+/// small, copied by engines and hashed canonically.
+/// </summary>
+public sealed class IrqDesc(int irq)
+{
+    public int Irq { get; } = irq;
+
+    /// <summary>Allocated in the irq number space (irq_domain_alloc_descs).</summary>
+    public bool Allocated;
+    public IrqOwner Owner;
+    public int OwnerIndex;
+    public int OwnerSub;
+    public IIrqChip? Chip;
+    public FlowKind Flow;
+
+    /// <summary>IRQ_NOREQUEST: request_irq refuses it.</summary>
+    public bool NoRequest;
+    /// <summary>A handler is requested (irqaction present). Name for traces.</summary>
+    public string? Action;
+
+    /// <summary>IRQD_ACTIVATED: the hierarchy is programmed (possibly in reservation mode).</summary>
+    public bool Activated;
+    /// <summary>Activated in reservation mode only (message points at the shutdown vector).</summary>
+    public bool ActivatedReserved;
+    /// <summary>IRQD_IRQ_STARTED.</summary>
+    public bool Started;
+    /// <summary>IRQD_IRQ_MASKED.</summary>
+    public bool Masked = true;
+    /// <summary>disable_irq depth; 0 = enabled.</summary>
+    public int DisableDepth;
+    /// <summary>IRQD_IRQ_INPROGRESS: a handler runs on <see cref="InProgressCpu"/>.</summary>
+    public bool InProgress;
+    public int InProgressCpu = -1;
+    /// <summary>IRQS_PENDING: an arrival during handling, to be replayed by the edge flow.</summary>
+    public bool PendingReplay;
+
+    /// <summary>irq_common_data.affinity (the requested mask).</summary>
+    public CpuMask Affinity;
+    /// <summary>The effective affinity (x86: a single CPU).</summary>
+    public CpuMask EffectiveAffinity;
+    /// <summary>IRQD_AFFINITY_MANAGED.</summary>
+    public bool Managed;
+    /// <summary>IRQD_MANAGED_SHUTDOWN: managed irq shut down because its mask has no online CPU.</summary>
+    public bool ManagedShutdown;
+    /// <summary>IRQD_CAN_RESERVE / MSI_FLAG_MUST_REACTIVATE: reservation mode is in use.</summary>
+    public bool CanReserve;
+    /// <summary>IRQD_SETAFFINITY_PENDING and pending_mask: a deferred move waiting for the next interrupt.</summary>
+    public bool MovePending;
+    public CpuMask PendingMask;
+    /// <summary>Affinity was broken by hotplug/exhaustion (I-V11 tolerates it).</summary>
+    public bool AffinityBroken;
+
+    // ---- oracle bookkeeping (not kernel state) ----
+
+    /// <summary>Handler invocations so far.</summary>
+    public long Invocations;
+    /// <summary>How many CPUs are inside the handler right now (I-G1 / I-X13 require ≤ 1 unless per-CPU).</summary>
+    public int HandlersRunning;
+    /// <summary>An event was raised for this irq after its last handler start: the handler owes a run
+    /// (cleared when a handler starts; checked at quiescence for I-G2 / I-X11).</summary>
+    public bool AwaitingHandler;
+
+    public bool IsPerCpu => Flow == FlowKind.PerCpu;
+
+    /// <summary>Resets every field to the freshly-freed state (irq_free_descs).</summary>
+    public void Reset()
+    {
+        Allocated = false; Owner = IrqOwner.None; OwnerIndex = 0; OwnerSub = 0; Chip = null; Flow = FlowKind.Edge;
+        NoRequest = false; Action = null; Activated = false; ActivatedReserved = false; Started = false;
+        Masked = true; DisableDepth = 0; InProgress = false; InProgressCpu = -1; PendingReplay = false;
+        Affinity = CpuMask.Empty; EffectiveAffinity = CpuMask.Empty; Managed = false; ManagedShutdown = false;
+        CanReserve = false; MovePending = false; PendingMask = CpuMask.Empty; AffinityBroken = false;
+        Invocations = 0; HandlersRunning = 0; AwaitingHandler = false;
+    }
+
+    public void Hash(ref StateHasher h)
+    {
+        h.Add(Allocated);
+        if (!Allocated) return;
+        h.Add((int)Owner); h.Add(OwnerIndex); h.Add(OwnerSub); h.Add(Chip?.Name ?? ""); h.Add((int)Flow);
+        h.Add(NoRequest); h.Add(Action is not null); h.Add(Activated); h.Add(ActivatedReserved); h.Add(Started);
+        h.Add(Masked); h.Add(DisableDepth); h.Add(InProgress); h.Add(InProgressCpu); h.Add(PendingReplay);
+        h.Add(Affinity.Bits); h.Add(EffectiveAffinity.Bits); h.Add(Managed); h.Add(ManagedShutdown); h.Add(CanReserve);
+        h.Add(MovePending); h.Add(PendingMask.Bits); h.Add(AffinityBroken);
+        h.Add(HandlersRunning); h.Add(AwaitingHandler);
+    }
+}
+
+/// <summary>Which flow handler the irq uses.</summary>
+public enum FlowKind : byte
+{
+    /// <summary>handle_edge_irq (x86 MSI, Xen dynamic and lateeoi).</summary>
+    Edge,
+    /// <summary>handle_percpu_irq (Xen per-CPU VIRQs and IPIs).</summary>
+    PerCpu,
+}

@@ -1,0 +1,64 @@
+namespace IrqVerify.Model;
+
+/// <summary>
+/// Design variants and re-injected known bugs (known-bugs.md K1..K15). Every flag is off by default:
+/// the default model is modern (v6.x) Linux. Each flag is read at exactly one place in the model.
+/// </summary>
+public sealed class Variants
+{
+    /// <summary>Seed 001: the vector matrix serves multi-MSI with 2^n contiguous, naturally aligned
+    /// vectors on one CPU (all moved together), so multi-MSI works without interrupt remapping.</summary>
+    public bool ContiguousMultiMsi { get; set; }
+
+    private readonly bool[] _k = new bool[16];
+
+    /// <summary>Known bug Kn (1..15) re-injected.</summary>
+    public bool this[int n]
+    {
+        get => n is >= 1 and <= 15 && _k[n];
+        set { if (n is < 1 or > 15) throw new ArgumentOutOfRangeException(nameof(n)); _k[n] = value; }
+    }
+
+    public bool K1 => _k[1];
+    public bool K2 => _k[2];
+    public bool K3 => _k[3];
+    public bool K4 => _k[4];
+    public bool K5 => _k[5];
+    public bool K6 => _k[6];
+    public bool K7 => _k[7];
+    public bool K8 => _k[8];
+    public bool K9 => _k[9];
+    public bool K10 => _k[10];
+    public bool K11 => _k[11];
+    public bool K12 => _k[12];
+    public bool K13 => _k[13];
+    public bool K14 => _k[14];
+    public bool K15 => _k[15];
+
+    public const string ContiguousMultiMsiName = "contiguous-multi-msi";
+
+    /// <summary>Every accepted variant name.</summary>
+    public static IEnumerable<string> Names =>
+        Enumerable.Range(1, 15).Select(i => "K" + i).Append(ContiguousMultiMsiName);
+
+    /// <summary>Turns on a variant by name ("K10", "k10", "contiguous-multi-msi"). False if unknown.</summary>
+    public bool TryEnable(string name)
+    {
+        string n = name.Trim();
+        if (n.Equals(ContiguousMultiMsiName, StringComparison.OrdinalIgnoreCase)) { ContiguousMultiMsi = true; return true; }
+        if (n.Length >= 2 && (n[0] == 'K' || n[0] == 'k') && int.TryParse(n[1..], out int k) && k is >= 1 and <= 15)
+        {
+            _k[k] = true;
+            return true;
+        }
+        return false;
+    }
+
+    public IEnumerable<string> Enabled()
+    {
+        for (int i = 1; i <= 15; i++) if (_k[i]) yield return "K" + i;
+        if (ContiguousMultiMsi) yield return ContiguousMultiMsiName;
+    }
+
+    public override string ToString() { var e = Enabled().ToList(); return e.Count == 0 ? "reference" : string.Join(",", e); }
+}

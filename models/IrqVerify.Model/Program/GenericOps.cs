@@ -1,0 +1,26 @@
+using IrqVerify.Model.Core;
+
+namespace IrqVerify.Model.Program;
+
+/// <summary>Operations of the generic irq layer (kernel/irq/manage.c).</summary>
+public static class GenericOps
+{
+    public static void Register(OpCatalog c)
+    {
+        c.Add(new OpSpec("request_irq", [ParamSpec.Irq()], ResultKind.None, -1,
+            (m, a, r) => m.Irq.RequestIrq(a.Int(0), "handler", r),
+            "request_irq(irq, handler): install a handler and start the irq (real vector in reservation mode)"));
+        c.Add(new OpSpec("free_irq", [ParamSpec.Irq()], ResultKind.None, -1,
+            (m, a, r) => m.Irq.FreeIrq(a.Int(0), r),
+            "free_irq(irq): remove the handler, shut down and deactivate, wait for a running handler"));
+        c.Add(new OpSpec("disable_irq", [ParamSpec.Irq()], ResultKind.None, -1,
+            (m, a, r) => m.Irq.DisableIrq(a.Int(0), r),
+            "disable_irq(irq): depth++, mask, wait for a running handler"));
+        c.Add(new OpSpec("enable_irq", [ParamSpec.Irq()], ResultKind.None, -1,
+            (m, a, r) => m.Irq.EnableIrq(a.Int(0), r),
+            "enable_irq(irq): depth--, unmask at 0"));
+        c.Add(new OpSpec("irq_set_affinity", [ParamSpec.Irq(), ParamSpec.Mask()], ResultKind.None, -1,
+            (m, a, r) => m.Irq.SetAffinity(a.Int(0), a.Mask(1), r),
+            "irq_set_affinity(irq, mask): move the irq (deferred chips move at the next interrupt)"));
+    }
+}
