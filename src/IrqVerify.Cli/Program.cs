@@ -1,1 +1,27 @@
-return 0;
+using System.CommandLine;
+using IrqVerify.Cli.Commands;
+
+namespace IrqVerify.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>Entry point usable from tests: same exit codes as the process (0 clean, 1 found, 2 bad input).</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("IrqVerify: property-based verification of the Linux interrupt subsystem model");
+        root.Subcommands.Add(RunCommand.Build(stdout, stderr));
+        root.Subcommands.Add(ListCommands.Ops(stdout));
+        root.Subcommands.Add(ListCommands.Invariants(stdout));
+        root.Subcommands.Add(ListCommands.Machine(stdout, stderr));
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors) stderr.WriteLine("irqverify: " + e.Message);
+            return ExitCodes.BadInput;
+        }
+        var config = new InvocationConfiguration { Output = stdout, Error = stderr };
+        return parse.Invoke(config);
+    }
+}

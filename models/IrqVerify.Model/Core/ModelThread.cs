@@ -52,6 +52,7 @@ public sealed class ModelThread
                 Pending = Sched.At("done");
             }
             m.Trace?.Step(Name, Pending.Point);
+            m.AfterStep?.Invoke(this);
             return Pending;
         }
         finally

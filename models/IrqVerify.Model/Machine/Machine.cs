@@ -76,6 +76,27 @@ public sealed class Machine
 
     public int Choose(string label, int count) => Decisions.Choose(label, count);
 
+    /// <summary>Called after every atomic step of every thread (engines check safety invariants here).</summary>
+    public Action<ModelThread>? AfterStep { get; set; }
+
+    /// <summary>
+    /// Runs the machine to quiescence: delivers pending interrupts and events, runs cleanup timers,
+    /// EOI workers and late EOIs, until a round does nothing. Returns false (and reports a liveness
+    /// failure "model.drain") if that takes more than <paramref name="maxRounds"/> rounds.
+    /// </summary>
+    public bool Drain(int maxRounds = 10_000)
+    {
+        for (int round = 0; round < maxRounds; round++)
+        {
+            bool progress = Vector.DrainOnce();
+            progress |= Pci.DrainOnce();
+            if (Xen is not null) progress |= Xen.DrainOnce();
+            if (!progress) return true;
+        }
+        Fatal("model.drain", $"no quiescence after {maxRounds} drain rounds (livelock)");
+        return false;
+    }
+
     private int _nextSequentialId = 1_000_000;
 
     /// <summary>

@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text;
+
+namespace IrqVerify.Model.Program;
+
+/// <summary>
+/// One argument as written: a literal value of its parameter's kind, or a variable reference
+/// (only for Irq / Port / Int parameters). Flags and words are stored as the word text so the
+/// program stays readable and prints back exactly.
+/// </summary>
+public sealed record ProgramArg(ArgKind Kind, long Value, string? Variable = null, string? Text = null)
+{
+    public static ProgramArg Var(ArgKind kind, string name) => new(kind, 0, name);
+
+    public string Print() => Variable ?? Kind switch
+    {
+        ArgKind.Mask => new Core.CpuMask((ulong)Value).ToString(),
+        ArgKind.Device or ArgKind.Word or ArgKind.Flags => Text!,
+        _ => Value.ToString(CultureInfo.InvariantCulture),
+    };
+}
+
+/// <summary>A line of a program: an operation call (optionally binding its result), or a comment.</summary>
+public sealed record ProgramLine(string? Bind, string Op, IReadOnlyList<ProgramArg> Args, string? Comment = null)
+{
+    public bool IsComment => Op.Length == 0;
+
+    public static ProgramLine CommentLine(string text) => new(null, "", [], text);
+
+    /// <summary>An empty line (kept so programs print back exactly as written).</summary>
+    public static readonly ProgramLine Blank = new(null, "", [], null);
+
+    public string Print()
+    {
+        if (IsComment) return Comment is null ? "" : "#" + Comment;
+        var sb = new StringBuilder();
+        if (Bind is not null) sb.Append(Bind).Append(" = ");
+        sb.Append(Op).Append('(');
+        for (int i = 0; i < Args.Count; i++)
+        {
+            if (i > 0) sb.Append(", ");
+            sb.Append(Args[i].Print());
+        }
+        sb.Append(')');
+        return sb.ToString();
+    }
+
+    public bool Equals(ProgramLine? other) =>
+        other is not null && Bind == other.Bind && Op == other.Op && Comment == other.Comment && Args.SequenceEqual(other.Args);
+
+    public override int GetHashCode() => HashCode.Combine(Bind, Op, Comment, Args.Count);
+}
+
+/// <summary>
+/// An operation program in the textual format: one operation per line, named resources
+/// (<c>irq0 = pci_irq_vector(dev1, 0)</c>), '#' comments. <see cref="Print"/> and
+/// <see cref="ProgramParser.Parse"/> round-trip exactly.
+/// </summary>
+public sealed class IrqProgram(IReadOnlyList<ProgramLine> lines)
+{
+    public IReadOnlyList<ProgramLine> Lines { get; } = lines;
+
+    /// <summary>Operation lines only (comments skipped).</summary>
+    public IEnumerable<ProgramLine> Calls => Lines.Where(l => !l.IsComment);
+
+    public int CallCount => Lines.Count(l => !l.IsComment);
+
+    public string Print()
+    {
+        var sb = new StringBuilder();
+        foreach (var l in Lines) sb.Append(l.Print()).Append('\n');
+        return sb.ToString();
+    }
+
+    public override string ToString() => Print();
+
+    public bool StructurallyEquals(IrqProgram other) => Lines.SequenceEqual(other.Lines);
+}

@@ -1,0 +1,133 @@
+using System.Globalization;
+using IrqVerify.Model.Core;
+using IrqVerify.Model.Invariants;
+
+namespace IrqVerify.Model.Program;
+
+/// <summary>A violation with where it was first seen: program line, operation, thread and step.</summary>
+public sealed record FoundViolation(Violation Violation, int Line, string Op, string Where)
+{
+    public override string ToString() => $"{Violation} (line {Line}: {Op}; at {Where})";
+}
+
+/// <summary>The outcome of one operation line.</summary>
+public sealed record OpOutcome(int Line, ProgramLine Call, string Result, IReadOnlyList<Diagnostic> Diagnostics);
+
+public sealed class RunReport
+{
+    public List<OpOutcome> Ops { get; } = new();
+    public List<FoundViolation> Violations { get; } = new();
+    public bool Drained { get; set; }
+    public bool Ok => Violations.Count == 0;
+    public IEnumerable<string> ViolatedIds => Violations.Select(v => v.Violation.Id).Distinct();
+}
+
+public sealed class RunOptions
+{
+    /// <summary>Check every safety invariant after every atomic step (else after every operation).</summary>
+    public bool CheckEveryStep { get; init; } = true;
+    /// <summary>After the program, drain to quiescence and check the eventual invariants.</summary>
+    public bool Drain { get; init; } = true;
+    /// <summary>Writes one line per operation (and the machine's trace, if it has one) here.</summary>
+    public TextWriter? Log { get; init; }
+    /// <summary>Restrict checks to these invariants (null = the whole catalogue).</summary>
+    public IReadOnlyList<InvariantCheck>? Checks { get; init; }
+}
+
+/// <summary>
+/// Runs a program sequentially on a machine: each operation to completion on its CPU, safety
+/// invariants after every step, then a drain and the eventual invariants. Each distinct violation
+/// is reported once, where it first appeared.
+/// </summary>
+public static class ProgramRunner
+{
+    public static RunReport Run(Machine m, IrqProgram program, RunOptions? options = null)
+    {
+        var o = options ?? new RunOptions();
+        var report = new RunReport();
+        var checks = o.Checks ?? InvariantCatalog.All;
+        var safety = checks.Where(c => c.Kind == InvariantKind.Safety).ToArray();
+        var eventual = checks.Where(c => c.Kind == InvariantKind.Eventual).ToArray();
+        var seen = new HashSet<Violation>();
+        var scratch = new List<Violation>();
+        var vars = new Dictionary<string, long>(StringComparer.Ordinal);
+        int line = 0;
+        string op = "(boot)";
+
+        void CheckSafety(string where)
+        {
+            scratch.Clear();
+            foreach (var c in safety) c.Check(m, scratch);
+            foreach (var v in scratch)
+                if (seen.Add(v))
+                {
+                    report.Violations.Add(new FoundViolation(v, line, op, where));
+                    o.Log?.WriteLine($"      !! {v}");
+                }
+        }
+
+        var previousHook = m.AfterStep;
+        if (o.CheckEveryStep) m.AfterStep = t => CheckSafety($"{t.Name} {t.Pending.Point}");
+        try
+        {
+            CheckSafety("boot");
+            int lineNo = 0;
+            foreach (var call in program.Lines)
+            {
+                lineNo++;
+                if (call.IsComment) continue;
+                line = lineNo;
+                op = call.Print();
+                var spec = OpCatalog.Default[call.Op];
+                var args = Resolve(call, vars);
+                int cpu = spec.CpuParam >= 0 ? (int)args[spec.CpuParam] : spec.IsEnvironment ? -1 : 0;
+                var result = new OpResult();
+                int diagBefore = m.Diagnostics.Count;
+                o.Log?.WriteLine($"{lineNo,4}  {op}");
+                string thread = (cpu >= 0 ? $"cpu{cpu}" : "env") + ":" + call.Op;
+                m.Run(thread, cpu, spec.Body(m, args, result));
+                if (call.Bind is not null) vars[call.Bind] = result.Ok ? result.Value : -1;
+                var diags = m.Diagnostics.Items.Skip(diagBefore).ToList();
+                string res = result.ToString();
+                report.Ops.Add(new OpOutcome(lineNo, call, res, diags));
+                o.Log?.WriteLine($"      -> {res}");
+                if (!o.CheckEveryStep) CheckSafety("after " + call.Op);
+            }
+            if (o.Drain)
+            {
+                line = lineNo + 1;
+                op = "(drain)";
+                o.Log?.WriteLine($"{line,4}  (drain: deliver pending interrupts and events, run timers and EOIs)");
+                report.Drained = m.Drain();
+                CheckSafety("after drain");
+                scratch.Clear();
+                foreach (var c in eventual) c.Check(m, scratch);
+                foreach (var v in scratch)
+                    if (seen.Add(v))
+                    {
+                        report.Violations.Add(new FoundViolation(v, line, op, "quiescence"));
+                        o.Log?.WriteLine($"      !! {v}");
+                    }
+            }
+        }
+        finally
+        {
+            m.AfterStep = previousHook;
+        }
+        return report;
+    }
+
+    /// <summary>Argument values for one call; a variable whose producer failed resolves to -1.</summary>
+    public static OpArgs Resolve(ProgramLine call, IReadOnlyDictionary<string, long> vars)
+    {
+        var values = new long[call.Args.Count];
+        for (int i = 0; i < values.Length; i++)
+        {
+            var a = call.Args[i];
+            values[i] = a.Variable is null ? a.Value : vars.TryGetValue(a.Variable, out long v) ? v : -1;
+        }
+        return new OpArgs(values);
+    }
+
+    public static string Describe(long v) => v.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,34 @@
+using IrqVerify.Model;
+
+namespace IrqVerify.Cli;
+
+/// <summary>Loads the inputs every command shares (machine, variants), turning problems into ModelInputException.</summary>
+public static class Inputs
+{
+    public static MachineConfig LoadMachine(string? path)
+    {
+        if (path is null) return MachineConfig.Default();
+        if (!File.Exists(path)) throw new ModelInputException(path, 0, 0, "machine file not found");
+        return MachineConfig.Load(path);
+    }
+
+    public static Variants ParseVariants(IEnumerable<string>? names)
+    {
+        var v = new Variants();
+        foreach (string raw in names ?? [])
+            foreach (string n in raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                if (!v.TryEnable(n))
+                    throw new ModelInputException("--variant", 0, 0, $"unknown variant '{n}' (known: {string.Join(", ", Variants.Names)})");
+        return v;
+    }
+
+    public static string ReadText(string path)
+    {
+        if (!File.Exists(path)) throw new ModelInputException(path, 0, 0, "file not found");
+        return File.ReadAllText(path);
+    }
+
+    /// <summary>"file:line:col: problem" (line/col omitted when unknown).</summary>
+    public static string Format(ModelInputException e) =>
+        e.Line > 0 ? $"{e.File}:{e.Line}:{e.Column}: {e.Problem}" : $"{e.File}: {e.Problem}";
+}
