@@ -55,6 +55,7 @@ public sealed class ProgramParser(OpCatalog catalog, MachineConfig machine)
         cur.Expect('(');
         var args = new List<ProgramArg>();
         cur.SkipSpace();
+        int closeCol = cur.Column;
         if (!cur.AtEnd && cur.Peek == ')') cur.Advance();
         else
         {
@@ -68,12 +69,12 @@ public sealed class ProgramParser(OpCatalog catalog, MachineConfig machine)
                 cur.SkipSpace();
                 if (cur.AtEnd) throw cur.Error(cur.Column, "expected ',' or ')'");
                 if (cur.Peek == ',') { cur.Advance(); continue; }
-                if (cur.Peek == ')') { cur.Advance(); break; }
+                if (cur.Peek == ')') { closeCol = cur.Column; cur.Advance(); break; }
                 throw cur.Error(cur.Column, $"expected ',' or ')', found '{cur.Peek}'");
             }
         }
         if (args.Count != spec.Params.Length)
-            throw cur.Error(cur.Column, $"'{op}' takes {spec.Params.Length} argument(s): {Signature(spec)}");
+            throw cur.Error(closeCol, $"'{op}' takes {spec.Params.Length} argument(s): {Signature(spec)}");
         cur.SkipSpace();
         if (!cur.AtEnd && cur.Peek != '#') throw cur.Error(cur.Column, $"unexpected text after ')': '{cur.Rest}'");
         if (bind is not null) vars[bind] = spec.Result;
