@@ -11,6 +11,10 @@ public sealed class IrqCore(Machine m)
 {
     private IrqDescTable Descs => m.Irqs;
 
+    /// <summary>Fault injection (syzkaller style): the next request_irq fails with -ENOMEM, as when
+    /// the irqaction allocation fails. Drives the driver error paths of seed 000.</summary>
+    public bool FailNextRequest { get; set; }
+
     // ------------------------------------------------------------------ activation
 
     /// <summary>irq_domain_activate_irq. Requires an allocated irq with a chip. Sets Activated on success.</summary>
@@ -92,6 +96,13 @@ public sealed class IrqCore(Machine m)
         var d = Descs[irq];
         if (d is null || d.NoRequest || d.Chip is null) { r.Fail(Errno.EINVAL); yield break; }
         if (d.Action is not null) { r.Fail(Errno.EBUSY); yield break; }
+        if (FailNextRequest)
+        {
+            FailNextRequest = false;
+            m.Trace?.Effect($"irq {irq}: injected fault: irqaction allocation fails");
+            r.Fail(Errno.ENOMEM);
+            yield break;
+        }
         d.Action = name;
         var e = Startup(d);
         if (e != Errno.Ok)

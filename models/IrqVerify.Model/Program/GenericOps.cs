@@ -22,5 +22,15 @@ public static class GenericOps
         c.Add(new OpSpec("irq_set_affinity", [ParamSpec.Irq(), ParamSpec.Mask()], ResultKind.None, -1,
             (m, a, r) => m.Irq.SetAffinity(a.Int(0), a.Mask(1), r),
             "irq_set_affinity(irq, mask): move the irq (deferred chips move at the next interrupt)"));
+        c.Add(new OpSpec("fault_next_request_irq", [], ResultKind.None, -1,
+            (m, a, r) => InjectRequestFault(m, r),
+            "fault injection: the next request_irq fails with -ENOMEM (irqaction allocation failure)"));
+    }
+
+    private static IEnumerable<Sched> InjectRequestFault(Machine m, OpResult r)
+    {
+        m.Irq.FailNextRequest = true;
+        r.Set(0);
+        yield break;
     }
 }
