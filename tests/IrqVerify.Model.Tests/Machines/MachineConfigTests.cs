@@ -1,4 +1,4 @@
-namespace IrqVerify.Model.Tests.Machine;
+namespace IrqVerify.Model.Tests.Machines;
 
 public class MachineConfigTests
 {
