@@ -52,6 +52,10 @@ public sealed class IrqMatrix
     public int OnlineMaps { get; internal set; }
     public Bitmap256 SystemMap => SystemBits;
 
+    /// <summary>Frees that hit an offline CPU and so skipped the total_allocated decrement (§1.4):
+    /// total_allocated == Σ allocated + this, exactly (I-M7).</summary>
+    public int OfflineFreeSkips { get; internal set; }
+
     /// <summary>The possible CPUs as a mask.</summary>
     public CpuMask Possible => CpuMask.FirstN(Cpus);
 
@@ -183,8 +187,7 @@ public sealed class IrqMatrix
     public Errno ReserveManaged(CpuMask msk)
     {
         msk = Clip(msk, "irq_matrix_reserve_managed");
-        Begin(MatrixOpKind.ReserveManaged, msk);
-        LastOp.LooseManagedMap = true;
+        Begin(MatrixOpKind.ReserveManaged, msk, looseManagedMap: true);
         foreach (int cpu in msk)
         {
             var cm = _maps[cpu];
@@ -219,12 +222,11 @@ public sealed class IrqMatrix
     {
         msk = Clip(msk, "irq_matrix_remove_managed");
         Begin(MatrixOpKind.RemoveManaged, msk);
-        bool warned = false;
-        foreach (int cpu in msk) warned |= !RemoveManagedOne(cpu);
-        LastOp.Rejected = warned;
+        foreach (int cpu in msk) RemoveManagedOne(cpu);
         Done(Errno.Ok, -1, -1);
     }
 
+    /// <summary>One CPU of remove_managed; false when it WARNed and skipped the CPU.</summary>
     private bool RemoveManagedOne(int cpu)
     {
         const string rule = "irq_matrix_remove_managed";
@@ -405,6 +407,7 @@ public sealed class IrqMatrix
         cm.Allocated--;
         if (managed) cm.ManagedAllocated--;
         if (cm.Online) TotalAllocated--;
+        else OfflineFreeSkips++;
         if (!managed)
         {
             cm.Available++;
@@ -564,7 +567,7 @@ public sealed class IrqMatrix
 
     // ---------------------------------------------------------------- operation record (I-M10..I-M16)
 
-    private void Begin(MatrixOpKind kind, CpuMask msk, int bit = -1, bool flag = false, int num = 1, int alignLog2 = 0)
+    private void Begin(MatrixOpKind kind, CpuMask msk, int bit = -1, bool flag = false, int num = 1, int alignLog2 = 0, bool looseManagedMap = false)
     {
         var r = LastOp;
         r.Index = ++OpCount;
@@ -578,8 +581,8 @@ public sealed class IrqMatrix
         r.Rejected = false;
         r.ResultCpu = -1;
         r.ResultBit = -1;
-        r.LooseManagedMap = false;
-        r.FingerprintBefore = Fingerprint(false);
+        r.LooseManagedMap = looseManagedMap;
+        r.FingerprintBefore = Fingerprint(looseManagedMap);
         r.SystemMapBefore = SystemBits;
         r.GlobalReservedBefore = GlobalReserved;
         foreach (int c in msk) r.Before[c] = CpuSnapshot.Of(_maps[c]);
@@ -636,6 +639,7 @@ public sealed class IrqMatrix
         h.Add(SystemBitsInAlloc);
         h.Add(TotalAllocated);
         h.Add(OnlineMaps);
+        h.Add(OfflineFreeSkips);
         SystemBits.Hash(ref h);
         h.Add(_blocks.Count);
         foreach (var b in _blocks)
