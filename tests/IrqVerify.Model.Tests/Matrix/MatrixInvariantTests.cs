@@ -301,3 +301,27 @@ public class MatrixInvariantTests
         Assert.Contains("CPU3", Assert.Single(v).Message);
     }
 }
+
+/// <summary>The machine hands its variants to the matrix, so K1 set on the machine reaches Allocated().</summary>
+public class MatrixMachineWiringTests
+{
+    [Fact]
+    public void Machine_variant_K1_reaches_irq_matrix_allocated()
+    {
+        var cfg = MachineConfig.Default();
+        cfg.Variants = ["K1"];
+        var m = new Machine(cfg);
+        var x = m.Matrix;
+        if (!x.Map(0).Online) x.Online(0);
+        Assert.Equal(Errno.Ok, x.ReserveManaged(CpuMask.Of(0)));
+        Assert.Equal(Errno.Ok, x.AllocManaged(CpuMask.Of(0), out _, out _));
+        var cm = x.Map(0);
+        Assert.True(cm.ManagedAllocated >= 1);
+        Assert.Equal(cm.Allocated, x.Allocated(0));
+        Assert.Contains(InvariantCatalogIds(m), id => id == "I-M17");
+    }
+
+    private static IEnumerable<string> InvariantCatalogIds(Machine m) =>
+        IrqVerify.Model.Invariants.InvariantCatalog.All.Where(c => c.Id.StartsWith("I-M", StringComparison.Ordinal))
+            .SelectMany(c => c.Run(m)).Select(v => v.Id);
+}
