@@ -204,7 +204,9 @@ public static class MatrixInvariants
         if (bit < 0)
         {
             if (r.Result != Errno.ENOSPC)
-                v.Add(new("I-M10", $"alloc {r.Mask}: no online CPU with a free slot, expected -ENOSPC, got {r.Result.Format()} (CPU{r.ResultCpu})"));
+                v.Add(new("I-M10", best < 0
+                    ? $"alloc {r.Mask}: no online CPU with available > 0, expected -ENOSPC, got {r.Result.Format()} (CPU{r.ResultCpu})"
+                    : $"alloc {r.Mask}: best CPU{best} has no free slot (drifted counter), expected -ENOSPC without fallback, got {r.Result.Format()} (CPU{r.ResultCpu})"));
             return;
         }
         if (r.Result != Errno.Ok || r.ResultCpu != best || r.ResultBit != bit)
