@@ -140,6 +140,13 @@ public static class VectorInvariants
         }
     }
 
+    internal static List<string> IV6Messages(Machine m)
+    {
+        var v = new List<Violation>();
+        IV6(m, v);
+        return v.ConvertAll(x => x.Message);
+    }
+
     /// <summary>I-V7.</summary>
     public static void IV7(Machine m, List<Violation> v)
     {
