@@ -1,7 +1,7 @@
 using IrqVerify.Model.Core;
 using IrqVerify.Model.Program;
 
-namespace IrqVerify.Model.Tests.Program;
+namespace IrqVerify.Model.Tests.Programs;
 
 public class ProgramParserTests
 {

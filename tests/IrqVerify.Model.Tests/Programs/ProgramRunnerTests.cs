@@ -1,6 +1,6 @@
 using IrqVerify.Model.Program;
 
-namespace IrqVerify.Model.Tests.Program;
+namespace IrqVerify.Model.Tests.Programs;
 
 public class ProgramRunnerTests
 {
