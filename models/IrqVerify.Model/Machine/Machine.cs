@@ -33,6 +33,7 @@ public sealed class Machine
         Vector.Boot();
         Pci.Boot();
         Xen?.Boot();
+        trace?.Step("boot", "booted");
     }
 
     public MachineConfig Config { get; }
