@@ -50,10 +50,6 @@ public sealed partial class XenEvents
         r.Set(info.Irq);
     }
 
-    /// <summary>Test hook for K14: set_evtchn_to_irq as a binder that does not hold the mapping
-    /// mutex runs it (startup_pirq in the original report).</summary>
-    internal IEnumerable<Sched> SetEvtchnToIrq(int port, int irq) => EvtchnToIrq.Set(M, port, irq);
-
     /// <summary>
     /// bind_evtchn_to_cpu: move the port's 2L cpu mask bit, the channel accounting and info->cpu;
     /// <paramref name="force"/> also sets the affinity (per-CPU channels).
@@ -116,36 +112,45 @@ public sealed partial class XenEvents
         foreach (var s in LockMapping("bind_evtchn_to_irq")) yield return s;
         try
         {
-            if (!Hv.IsAllocated(port))
-            {
-                M.Misuse("bind_evtchn_to_irq", $"port {port} is not allocated by Xen");
-                r.Fail(Errno.EINVAL);
-                yield break;
-            }
-            int irq = EvtchnToIrq.Get(port);
-            if (irq >= 0)
-            {
-                var existing = InfoForIrq(irq);
-                if (existing is null || existing.Type != IrqType.Evtchn)
-                    M.Warn("bind_evtchn_to_irq_chip", $"port {port} is mapped to irq {irq} of another type");
-                r.Set(irq);
-                yield break;
-            }
-            var info = AllocIrq(port, lateeoi ? LateEoiChip : DynamicChip, FlowKind.Edge);
-            if (info is null) { r.Fail(Errno.ENOMEM); yield break; }
-            info.LateEoi = lateeoi;
-            var sr = new OpResult();
-            foreach (var s in CommonSetup(info, IrqType.Evtchn, port, sr)) yield return s;
-            if (!sr.Ok) { FreeUnboundIrq(info); r.Fail(sr.Error); yield break; }
-            BindEvtchnToCpu(info, 0, false);
-            info.SetupDone = true;
-            M.Trace?.Effect($"xen: port {port} bound to irq {info.Irq}{(lateeoi ? " (lateeoi)" : "")}");
-            r.Set(info.Irq);
+            foreach (var s in BindEvtchnLocked(port, lateeoi, r)) yield return s;
         }
         finally
         {
             M.Release(LockRef.IrqMappingUpdate);
         }
+    }
+
+    /// <summary>
+    /// The body of bind_evtchn_to_irq_chip. Callers hold irq_mapping_update_lock — except the
+    /// binders that do not (startup_pirq in K14's report), which tests drive through this directly.
+    /// </summary>
+    internal IEnumerable<Sched> BindEvtchnLocked(int port, bool lateeoi, OpResult r)
+    {
+        if (!Hv.IsAllocated(port))
+        {
+            M.Misuse("bind_evtchn_to_irq", $"port {port} is not allocated by Xen");
+            r.Fail(Errno.EINVAL);
+            yield break;
+        }
+        int irq = EvtchnToIrq.Get(port);
+        if (irq >= 0)
+        {
+            var existing = InfoForIrq(irq);
+            if (existing is null || existing.Type != IrqType.Evtchn)
+                M.Warn("bind_evtchn_to_irq_chip", $"port {port} is mapped to irq {irq} of another type");
+            r.Set(irq);
+            yield break;
+        }
+        var info = AllocIrq(port, lateeoi ? LateEoiChip : DynamicChip, FlowKind.Edge);
+        if (info is null) { r.Fail(Errno.ENOMEM); yield break; }
+        info.LateEoi = lateeoi;
+        var sr = new OpResult();
+        foreach (var s in CommonSetup(info, IrqType.Evtchn, port, sr)) yield return s;
+        if (!sr.Ok) { FreeUnboundIrq(info); r.Fail(sr.Error); yield break; }
+        BindEvtchnToCpu(info, 0, false);
+        info.SetupDone = true;
+        M.Trace?.Effect($"xen: port {port} bound to irq {info.Irq}{(lateeoi ? " (lateeoi)" : "")}");
+        r.Set(info.Irq);
     }
 
     /// <summary>

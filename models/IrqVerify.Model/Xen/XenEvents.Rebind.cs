@@ -66,6 +66,7 @@ public sealed partial class XenEvents
         if (Online.Count == 1) { r.Fail(Errno.EBUSY); yield break; }
         if (UpcallStart[vcpu] >= 0) yield return Sched.When("xen_vcpu_offline.upcall_done", () => UpcallStart[vcpu] < 0);
         Online = Online.Without(vcpu);
+        GoingOffline[vcpu] = true;
         var infos = new List<IrqInfo>();
         foreach (var i in LiveInfos()) if (i.Cpu == vcpu && ValidEvtchn(i.Evtchn)) infos.Add(i);
         foreach (var info in infos)
@@ -85,9 +86,14 @@ public sealed partial class XenEvents
         }
         yield return Sched.At("xen_vcpu_offline.percpu_deinit");
         Abi.PercpuDeinit(vcpu);
+        GoingOffline[vcpu] = false;
         M.Trace?.Effect($"xen: vcpu{vcpu} offline");
         r.Set(0);
     }
+
+    /// <summary>Per vCPU: between leaving the online mask and the per-CPU ABI teardown.</summary>
+    internal bool[] GoingOffline => _goingOffline ??= new bool[Vcpus];
+    private bool[]? _goingOffline;
 
     /// <summary>A vCPU comes online (fresh per-CPU ABI state).</summary>
     public Errno VcpuOnline(int vcpu)

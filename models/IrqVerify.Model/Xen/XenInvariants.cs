@@ -123,8 +123,9 @@ public static class XenInvariants
                     int port = w * TwoLevelAbi.WordBits + System.Numerics.BitOperations.TrailingZeroCount(bits);
                     bits &= bits - 1;
                     var i = x.EvtchnToInfo(port);
-                    if (i is null || i.Freed || (i.SetupDone && i.Cpu != c) || !x.Online.Contains(c))
-                        v.Add(new("I-X5", $"cpu_evtchn_mask[vcpu{c}] holds port {port} which is {(i is null || i.Freed ? "unbound" : !x.Online.Contains(c) ? "on an offline vCPU" : $"bound to vcpu{i.Cpu}")}"));
+                    bool offline = !x.Online.Contains(c) && !x.GoingOffline[c];
+                    if (i is null || i.Freed || (i.SetupDone && i.Cpu != c) || offline)
+                        v.Add(new("I-X5", $"cpu_evtchn_mask[vcpu{c}] holds port {port} which is {(i is null || i.Freed ? "unbound" :  offline ? "on an offline vCPU" : $"bound to vcpu{i.Cpu}")}"));
                 }
             }
     }
