@@ -170,6 +170,7 @@ public sealed partial class XenEvents
             foreach (int x in IpiToEvtchn[c]) h.Add(x);
             h.Add(ChannelsOnCpu[c]);
             h.Add(UpcallStart[c] >= 0);
+            h.Add(GoingOffline[c]);
             h.Add(HeldInfo[c]?.Irq ?? -1);
             h.Add(EoiLists[c].Count);
             foreach (var i in EoiLists[c]) h.Add(i.Irq);

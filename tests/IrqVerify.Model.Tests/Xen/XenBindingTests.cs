@@ -155,3 +155,37 @@ public class XenBindingTests
         Assert.Equal(Errno.EBUSY, m.X().SetAbi("fifo"));
     }
 }
+
+public class XenOpsTests
+{
+    [Fact]
+    public void Vocabulary_runs_bind_request_send_upcall_through_the_catalog()
+    {
+        var m = XenKit.New("2l");
+        var c = IrqVerify.Model.Program.OpCatalog.Default;
+        long Call(string op, params long[] args)
+        {
+            var r = new OpResult();
+            m.Run(op, 0, c[op].Body(m, new IrqVerify.Model.Program.OpArgs(args), r));
+            Assert.True(r.Ok, $"{op}: {r}");
+            return r.Value;
+        }
+        int p = (int)Call("evtchn_alloc_unbound");
+        int irq = (int)Call("bind_evtchn_to_irq", p);
+        Call("request_irq", irq);
+        Call("xen_send", p);
+        Call("xen_upcall", 0);
+        Assert.Equal(1, m.Invocations(irq));
+        Call("xen_rebind", irq, 1);
+        Assert.Equal(1, m.Info(irq).Cpu);
+        Call("unbind_from_irqhandler", irq);
+        Assert.Equal(-1, m.X().EvtchnToIrq.Get(p));
+        Assert.True(c["xen_send"].IsEnvironment);
+        var bad = new OpResult();
+        m.Run("bind", 0, c["bind_evtchn_to_irq"].Body(m, new IrqVerify.Model.Program.OpArgs([-1]), bad));
+        Assert.Equal(Errno.EINVAL, bad.Error);
+        var sw = new StringWriter();
+        m.X().Dump(sw);
+        Assert.Contains("abi=2l", sw.ToString());
+    }
+}
