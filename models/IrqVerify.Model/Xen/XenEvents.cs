@@ -1,17 +1,193 @@
 using IrqVerify.Model.Core;
+using IrqVerify.Model.Irq;
 
 namespace IrqVerify.Model.Xen;
 
-/// <summary>Xen event channels — placeholder shell; the Xen subsystem fills it in.</summary>
-public sealed class XenEvents(Machine m)
+/// <summary>
+/// A Xen guest's event channels (drivers/xen/events/): the hypervisor side
+/// (<see cref="XenHypervisor"/> + the ABI's shared structures) and Linux's side: the
+/// evtchn_to_irq table, irq_info, per-vCPU VIRQ/IPI tables and channel accounting, the Xen irq
+/// chips, the upcall, masking with reasons, rebinding, late EOI and RCU-deferred freeing.
+/// The guest's vCPUs are their own CPUs (m.Config.Xen.Vcpus) with their own online mask.
+/// This file: state, lookups, boot, drain, hash, dump. The rest lives in XenEvents.*.cs.
+/// </summary>
+public sealed partial class XenEvents
 {
-    private readonly Machine _m = m;
+    /// <summary>Ticks per second of the logical clock (HZ).</summary>
+    public const int Hz = 250;
+    /// <summary>Default per-device spurious threshold.</summary>
+    public const int SpuriousThreshold = 1;
+    /// <summary>SHRT_MAX: refcount ceiling of user channels.</summary>
+    public const int RefcntMax = short.MaxValue;
 
-    public void Boot() { _ = _m; }
+    internal readonly Machine M;
 
-    public bool DrainOnce() => false;
+    public XenEvents(Machine m)
+    {
+        M = m;
+        var cfg = m.Config.Xen ?? new XenConfig();
+        Vcpus = cfg.Vcpus;
+        MaxPorts = cfg.MaxPorts;
+        Hv = new XenHypervisor(this, Vcpus, MaxPorts);
+        Abi = CreateAbi(cfg.Abi);
+        EvtchnToIrq = new EvtchnToIrq(MaxPorts);
+        Infos = new IrqInfo?[m.Config.NrIrqs];
+        VirqToIrq = NewTable(XenVirq.NrVirqs, -1);
+        IpiToIrq = NewTable(XenVirq.NrIpis, -1);
+        IpiToEvtchn = NewTable(XenVirq.NrIpis, 0);
+        ChannelsOnCpu = new int[Vcpus];
+        EoiLists = new List<IrqInfo>[Vcpus];
+        for (int c = 0; c < Vcpus; c++) EoiLists[c] = new List<IrqInfo>();
+        UpcallStart = new long[Vcpus];
+        Array.Fill(UpcallStart, -1L);
+        HeldInfo = new IrqInfo?[Vcpus];
+        DynamicChip = new XenDynamicChip(this);
+        LateEoiChip = new XenLateEoiChip(this);
+        PercpuChip = new XenPercpuChip(this);
+    }
 
-    public void Hash(ref StateHasher h) { h.Add(0); }
+    public int Vcpus { get; }
+    public int MaxPorts { get; }
+    public XenHypervisor Hv { get; }
+    public EvtchnAbi Abi { get; private set; }
+    public EvtchnToIrq EvtchnToIrq { get; }
+    /// <summary>irq → irq_info (chip data), kept until the RCU-deferred free releases it.</summary>
+    internal readonly IrqInfo?[] Infos;
+    internal readonly int[][] VirqToIrq;
+    internal readonly int[][] IpiToIrq;
+    internal readonly int[][] IpiToEvtchn;
+    internal readonly int[] ChannelsOnCpu;
+    /// <summary>The guest's cpu_online_mask.</summary>
+    public CpuMask Online { get; internal set; }
+    /// <summary>Per-CPU late-EOI lists, sorted by eoi_time.</summary>
+    internal readonly List<IrqInfo>[] EoiLists;
+    /// <summary>The logical clock (jiffies).</summary>
+    public long Jiffies { get; internal set; }
 
-    public void Dump(TextWriter w) { }
+    internal readonly XenDynamicChip DynamicChip;
+    internal readonly XenLateEoiChip LateEoiChip;
+    internal readonly XenPercpuChip PercpuChip;
+
+    private int[][] NewTable(int n, int fill)
+    {
+        var t = new int[Vcpus][];
+        for (int c = 0; c < Vcpus; c++) { t[c] = new int[n]; Array.Fill(t[c], fill); }
+        return t;
+    }
+
+    private EvtchnAbi CreateAbi(string name) =>
+        name == "2l" ? new TwoLevelAbi(this, Vcpus) : new FifoAbi(this, Vcpus, MaxPorts);
+
+    public void Boot()
+    {
+        Online = CpuMask.FirstN(Vcpus);
+    }
+
+    /// <summary>VALID_EVTCHN: port 0 is never valid.</summary>
+    public static bool ValidEvtchn(int port) => port > 0;
+
+    /// <summary>info_for_irq: the chip data of the irq (also while its free waits for RCU).</summary>
+    public IrqInfo? InfoForIrq(int irq) => irq >= 0 && irq < Infos.Length ? Infos[irq] : null;
+
+    /// <summary>evtchn_to_info: NULL-robust lookup through the table.</summary>
+    public IrqInfo? EvtchnToInfo(int port)
+    {
+        int irq = EvtchnToIrq.Get(port);
+        return irq < 0 ? null : InfoForIrq(irq);
+    }
+
+    /// <summary>Live (not freed) infos in irq order.</summary>
+    public IEnumerable<IrqInfo> LiveInfos()
+    {
+        foreach (var i in Infos) if (i is not null && !i.Freed) yield return i;
+    }
+
+    /// <summary>
+    /// The oracle hook for Xen raising a port (pending 0→1): a bound port with a requested
+    /// handler now owes a handler run (I-X11).
+    /// </summary>
+    internal void OnPendingRaised(int port)
+    {
+        var info = EvtchnToInfo(port);
+        if (info is null || info.Freed) return;
+        var d = M.Irqs[info.Irq];
+        if (d is not null) M.Irq.NoteRaised(d);
+        M.Trace?.Effect($"xen: port {port} pending 0->1 (irq {info.Irq})");
+    }
+
+    /// <summary>
+    /// One round of quiescence work: upcalls on online vCPUs with upcall pending, drivers' EOIs
+    /// of ports waiting in EOI_PENDING, due EOI workers; with nothing else to do but queued EOIs,
+    /// the clock jumps to the earliest eoi_time. True iff something was done.
+    /// </summary>
+    public bool DrainOnce()
+    {
+        bool did = false;
+        foreach (int v in Online)
+        {
+            if (!Hv.UpcallPending[v] || UpcallStart[v] >= 0) continue;
+            M.Run($"vcpu{v}:xen_upcall", v, Upcall(v));
+            did = true;
+        }
+        foreach (var info in LiveInfos())
+        {
+            if ((info.MaskReason & MaskReason.EoiPending) == 0 || info.OnEoiList || !ValidEvtchn(info.Evtchn)) continue;
+            var d = M.Irqs[info.Irq];
+            if (d is { InProgress: true }) continue;
+            M.Run($"xen_irq_lateeoi(irq{info.Irq})", Math.Max(info.Cpu, 0), XenIrqLateeoi(info.Irq, false, new OpResult()));
+            did = true;
+        }
+        for (int v = 0; v < Vcpus; v++)
+        {
+            if (EoiLists[v].Count == 0 || EoiLists[v][0].EoiTime > Jiffies) continue;
+            M.Run($"vcpu{v}:xen_irq_lateeoi_worker", v, LateeoiWorker(v));
+            did = true;
+        }
+        if (!did)
+        {
+            long next = long.MaxValue;
+            foreach (var l in EoiLists) if (l.Count > 0 && l[0].EoiTime < next) next = l[0].EoiTime;
+            if (next != long.MaxValue)
+            {
+                Jiffies = Math.Max(Jiffies, next);
+                did = true;
+            }
+        }
+        return did;
+    }
+
+    public void Hash(ref StateHasher h)
+    {
+        h.Add(Abi.Name);
+        Hv.Hash(ref h);
+        Abi.Hash(ref h);
+        EvtchnToIrq.Hash(ref h);
+        foreach (var i in Infos) if (i is not null) i.Hash(ref h);
+        for (int c = 0; c < Vcpus; c++)
+        {
+            foreach (int x in VirqToIrq[c]) h.Add(x);
+            foreach (int x in IpiToIrq[c]) h.Add(x);
+            foreach (int x in IpiToEvtchn[c]) h.Add(x);
+            h.Add(ChannelsOnCpu[c]);
+            h.Add(UpcallStart[c] >= 0);
+            h.Add(GoingOffline[c]);
+            h.Add(HeldInfo[c]?.Irq ?? -1);
+            h.Add(EoiLists[c].Count);
+            foreach (var i in EoiLists[c]) h.Add(i.Irq);
+        }
+        h.Add(Online.Bits);
+        h.Add(Jiffies);
+        h.Add(RcuPending.Count);
+    }
+
+    public void Dump(TextWriter w)
+    {
+        w.WriteLine($"xen: abi={Abi.Name} vcpus={Vcpus} online={Online} jiffies={Jiffies}");
+        Hv.Dump(w);
+        Abi.Dump(w);
+        foreach (var (port, irq) in EvtchnToIrq.Mappings()) w.WriteLine($"  evtchn_to_irq[{port}] = {irq}");
+        foreach (var i in Infos) if (i is not null) w.WriteLine($"  {i}");
+        for (int c = 0; c < Vcpus; c++)
+            w.WriteLine($"  vcpu{c}: channels_on_cpu={ChannelsOnCpu[c]} eoi_list={EoiLists[c].Count}{(UpcallStart[c] >= 0 ? " in-upcall" : "")}");
+    }
 }

@@ -1,0 +1,82 @@
+using IrqVerify.Model.Core;
+
+namespace IrqVerify.Model.Xen;
+
+/// <summary>irq_info type (IRQT_*).</summary>
+public enum IrqType : byte { Unbound, Pirq, Virq, Ipi, Evtchn }
+
+/// <summary>EVT_MASK_REASON_* bits: the port is masked while any reason is set (§4.5).</summary>
+[Flags]
+public enum MaskReason : byte { None = 0, Explicit = 1, Temporary = 2, EoiPending = 4 }
+
+/// <summary>
+/// Linux's struct irq_info for one Xen irq (events_base.c), plus oracle bookkeeping (marked).
+/// Lifetime: <see cref="Freed"/> once unbound (xen_free_irq); <see cref="Released"/> once the RCU
+/// grace period ended and the memory is gone.
+/// </summary>
+public sealed class IrqInfo(int irq)
+{
+    public const int NotRefcounted = -1;
+
+    public int Irq { get; } = irq;
+    public IrqType Type;
+    public int Evtchn;
+    /// <summary>The vCPU the port is bound to (info->cpu).</summary>
+    public int Cpu;
+    public MaskReason MaskReason;
+    /// <summary>The per-port delivery claim (§4.8).</summary>
+    public bool IsActive;
+    public int Refcnt = NotRefcounted;
+    public int SpuriousCnt;
+    /// <summary>Counted in channels_on_cpu.</summary>
+    public bool IsAccounted;
+    public bool IsStatic;
+    /// <summary>Bound with xen_lateeoi_chip.</summary>
+    public bool LateEoi;
+    public int Virq = -1;
+    public int Ipi = -1;
+    public int EoiCpu;
+    /// <summary>eoi_time in ticks; 0 = none.</summary>
+    public long EoiTime;
+    /// <summary>Queued on EoiCpu's EOI list.</summary>
+    public bool OnEoiList;
+
+    public bool Freed;
+    public bool Released;
+    /// <summary>RCU clock value at xen_free_irq.</summary>
+    public long FreeSeq;
+
+    // ---- oracle bookkeeping (not kernel state) ----
+
+    /// <summary>Binding finished (mapping written and bound to its vCPU).</summary>
+    public bool SetupDone;
+    /// <summary>CPUs inside the claim→release window (I-X9).</summary>
+    public int ClaimCount;
+    /// <summary>Lateeoi: delivered (acked) and not yet EOI'd (I-X10).</summary>
+    public bool EoiCycleOpen;
+    /// <summary>desc Invocations when the open EOI cycle started.</summary>
+    public long EoiCycleBase;
+    /// <summary>Inside xen_rebind_evtchn_to_cpu (I-X14 is checked outside it).</summary>
+    public int RebindsInProgress;
+    /// <summary>The last port unmask found the port pending / used this many re-delivery paths (I-X8).</summary>
+    public bool LastUnmaskWasPending;
+    public int LastUnmaskPaths;
+    /// <summary>Tick at which the current eoi_time was set (I-X16).</summary>
+    public long EoiTimeSetAt;
+    /// <summary>0 none, 1 spurious, 2 non-spurious: the last xen_irq_lateeoi (I-X16).</summary>
+    public byte LastEoiKind;
+
+    public bool IsBound => !Freed && XenEvents.ValidEvtchn(Evtchn);
+
+    public void Hash(ref StateHasher h)
+    {
+        h.Add(Irq); h.Add((int)Type); h.Add(Evtchn); h.Add(Cpu); h.Add((int)MaskReason); h.Add(IsActive);
+        h.Add(Refcnt); h.Add(SpuriousCnt); h.Add(IsAccounted); h.Add(IsStatic); h.Add(LateEoi); h.Add(Virq); h.Add(Ipi);
+        h.Add(EoiCpu); h.Add(EoiTime); h.Add(OnEoiList); h.Add(Freed); h.Add(Released);
+        h.Add(SetupDone); h.Add(ClaimCount); h.Add(EoiCycleOpen); h.Add(RebindsInProgress);
+    }
+
+    public override string ToString() =>
+        $"irq {Irq}: {Type} port={Evtchn} cpu={Cpu} mask_reason={MaskReason} active={(IsActive ? 1 : 0)} refcnt={Refcnt}" +
+        $"{(LateEoi ? $" lateeoi spurious={SpuriousCnt} eoi_time={EoiTime}" : "")}{(Freed ? " freed" : "")}";
+}

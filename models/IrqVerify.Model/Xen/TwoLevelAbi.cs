@@ -1,0 +1,180 @@
+using System.Numerics;
+using IrqVerify.Model.Core;
+
+namespace IrqVerify.Model.Xen;
+
+/// <summary>
+/// The 2-level ABI (events_2l.c): global evtchn_pending / evtchn_mask bitmaps (64 words of 64
+/// bits), per-vCPU evtchn_pending_sel, and Linux's per-CPU cpu_evtchn_mask (which ports each
+/// vCPU's scan considers). All ports start masked (xen_init_IRQ masks every port).
+/// </summary>
+public sealed class TwoLevelAbi : EvtchnAbi
+{
+    public const int WordBits = 64;
+    public const int Words = 64;
+    /// <summary>EVTCHN_2L_NR_CHANNELS on 64-bit.</summary>
+    public const int NrChannels = WordBits * Words;
+
+    internal readonly ulong[] Pending = new ulong[Words];
+    internal readonly ulong[] MaskBits = new ulong[Words];
+    internal readonly ulong[] PendingSel;
+    internal readonly ulong[][] CpuEvtchnMask;
+    /// <summary>Round-robin scan position (current_word_idx / current_bit_idx).</summary>
+    internal readonly int[] CurWord, CurBit;
+
+    public TwoLevelAbi(XenEvents guest, int vcpus) : base(guest)
+    {
+        PendingSel = new ulong[vcpus];
+        CpuEvtchnMask = new ulong[vcpus][];
+        for (int c = 0; c < vcpus; c++) CpuEvtchnMask[c] = new ulong[Words];
+        CurWord = new int[vcpus];
+        CurBit = new int[vcpus];
+        Array.Fill(MaskBits, ulong.MaxValue);
+    }
+
+    public override string Name => "2l";
+    public override int MaxChannels => NrChannels;
+
+    private static bool Test(ulong[] a, int port) => (a[port / WordBits] >> (port % WordBits) & 1) != 0;
+    private static void Set(ulong[] a, int port) => a[port / WordBits] |= 1UL << (port % WordBits);
+    private static void Clear(ulong[] a, int port) => a[port / WordBits] &= ~(1UL << (port % WordBits));
+
+    public override bool IsPending(int port) => Test(Pending, port);
+    public override bool IsMasked(int port) => Test(MaskBits, port);
+    internal bool InCpuMask(int cpu, int port) => Test(CpuEvtchnMask[cpu], port);
+
+    /// <summary>Marks the port's word in pending_sel; raises the upcall if the word bit was clear.</summary>
+    private void Notify(int port, int vcpu)
+    {
+        ulong bit = 1UL << (port / WordBits);
+        if ((PendingSel[vcpu] & bit) != 0) return;
+        PendingSel[vcpu] |= bit;
+        Hv.MarkEventsPending(vcpu);
+    }
+
+    public override bool XenSetPending(int port, int notifyVcpu)
+    {
+        if (IsPending(port)) return false;
+        Set(Pending, port);
+        if (!IsMasked(port)) Notify(port, notifyVcpu);
+        return true;
+    }
+
+    public override void XenUnmask(int port, int notifyVcpu)
+    {
+        if (!IsMasked(port)) return;
+        Clear(MaskBits, port);
+        if (IsPending(port)) Notify(port, notifyVcpu);
+    }
+
+    public override void XenClearPending(int port) => Clear(Pending, port);
+
+    public override void Mask(int port) => Set(MaskBits, port);
+
+    /// <summary>
+    /// evtchn_2l_unmask (PV guest): a port bound to another vCPU goes through EVTCHNOP_unmask;
+    /// locally, clear the mask and re-raise a pending event in software (pending_sel + upcall).
+    /// </summary>
+    public override int Unmask(int port, int localCpu, int boundCpu)
+    {
+        if (localCpu != boundCpu || localCpu < 0)
+        {
+            Hv.EvtchnUnmask(port);
+            return 1;
+        }
+        Clear(MaskBits, port);
+        if (!IsPending(port)) return 0;
+        Notify(port, localCpu);
+        return 1;
+    }
+
+    public override void ClearPending(int port) => Clear(Pending, port);
+    public override void SetPending(int port) => Set(Pending, port);
+
+    public override void BindToCpu(int port, int cpu, int oldCpu)
+    {
+        Clear(CpuEvtchnMask[oldCpu], port);
+        Set(CpuEvtchnMask[cpu], port);
+    }
+
+    public override void Remove(int port, int cpu) => Clear(CpuEvtchnMask[cpu], port);
+
+    public override void PercpuDeinit(int cpu) => Array.Clear(CpuEvtchnMask[cpu]);
+
+    private ulong ActiveEvtchns(int cpu, int word) => Pending[word] & CpuEvtchnMask[cpu][word] & ~MaskBits[word];
+
+    /// <summary>
+    /// evtchn_2l_handle_events: the timer VIRQ first, then fetch-and-clear pending_sel and walk
+    /// the words round-robin. Each word is SNAPSHOTTED once; its set bits are then handled without
+    /// re-checking pending (the window of spec §4.8: yield between snapshot and each handle).
+    /// </summary>
+    public override IEnumerable<Sched> HandleEvents(int cpu)
+    {
+        int timerIrq = Guest.VirqToIrq[cpu][XenVirq.Timer];
+        if (timerIrq >= 0 && Guest.InfoForIrq(timerIrq) is { } ti && XenEvents.ValidEvtchn(ti.Evtchn))
+        {
+            int tp = ti.Evtchn;
+            if ((ActiveEvtchns(cpu, tp / WordBits) >> (tp % WordBits) & 1) != 0)
+            {
+                yield return Sched.At("evtchn_2l_handle_events.timer");
+                foreach (var s in Guest.HandleIrqForPort(tp, cpu)) yield return s;
+            }
+        }
+
+        ulong pendingWords = PendingSel[cpu];
+        PendingSel[cpu] = 0;
+        int startWord = CurWord[cpu], startBit = CurBit[cpu];
+        int wordIdx = startWord;
+        for (int i = 0; pendingWords != 0; i++)
+        {
+            ulong words = pendingWords & (ulong.MaxValue << wordIdx);
+            if (words == 0) { wordIdx = 0; continue; }
+            wordIdx = BitOperations.TrailingZeroCount(words);
+            ulong pendingBits = ActiveEvtchns(cpu, wordIdx);
+            int bitIdx = 0;
+            if (wordIdx == startWord)
+            {
+                // The starting word is scanned in two parts: from start_bit first, the rest last.
+                if (i == 0) bitIdx = startBit;
+                else pendingBits &= startBit == 0 ? 0 : (1UL << startBit) - 1;
+            }
+            do
+            {
+                ulong bits = pendingBits & (ulong.MaxValue << bitIdx);
+                if (bits == 0) break;
+                bitIdx = BitOperations.TrailingZeroCount(bits);
+                int port = wordIdx * WordBits + bitIdx;
+                yield return Sched.At("evtchn_2l_handle_events.snapshot");
+                foreach (var s in Guest.HandleIrqForPort(port, cpu)) yield return s;
+                bitIdx = (bitIdx + 1) % WordBits;
+                CurWord[cpu] = bitIdx != 0 ? wordIdx : (wordIdx + 1) % Words;
+                CurBit[cpu] = bitIdx;
+            } while (bitIdx != 0);
+            if (wordIdx != startWord || i != 0) pendingWords &= ~(1UL << wordIdx);
+            wordIdx = (wordIdx + 1) % Words;
+        }
+    }
+
+    public override void Hash(ref StateHasher h)
+    {
+        for (int w = 0; w < Words; w++) { h.Add(Pending[w]); h.Add(MaskBits[w]); }
+        for (int c = 0; c < PendingSel.Length; c++)
+        {
+            h.Add(PendingSel[c]); h.Add(CurWord[c]); h.Add(CurBit[c]);
+            foreach (ulong x in CpuEvtchnMask[c]) h.Add(x);
+        }
+    }
+
+    public override void Dump(TextWriter w)
+    {
+        w.WriteLine("  abi: 2-level");
+        for (int p = 1; p < NrChannels; p++)
+            if (IsPending(p)) w.WriteLine($"  port {p}: pending{(IsMasked(p) ? " masked" : "")}");
+        for (int c = 0; c < PendingSel.Length; c++)
+        {
+            var ports = new List<int>();
+            for (int p = 0; p < NrChannels; p++) if (InCpuMask(c, p)) ports.Add(p);
+            w.WriteLine($"  vcpu{c}: pending_sel={PendingSel[c]:x} cpu_evtchn_mask={{{BitList.Format(ports)}}}");
+        }
+    }
+}

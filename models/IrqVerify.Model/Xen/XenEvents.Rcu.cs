@@ -1,0 +1,64 @@
+namespace IrqVerify.Model.Xen;
+
+/// <summary>
+/// irq_info lifetime (§4.9): the event loop is an RCU reader; xen_free_irq defers the free of
+/// info and descriptor (queue_rcu_work) until every upcall that started before it has left.
+/// A logical clock orders reader starts and frees. K13: the free is immediate.
+/// </summary>
+public sealed partial class XenEvents
+{
+    private long _rcuClock;
+    /// <summary>Per vCPU: RCU clock at the start of its running upcall, -1 if none.</summary>
+    internal readonly long[] UpcallStart;
+    /// <summary>Infos freed and waiting for their grace period.</summary>
+    internal readonly List<IrqInfo> RcuPending = new();
+    /// <summary>Per vCPU upcall epoch (irq_epoch).</summary>
+    internal int[] IrqEpoch => _irqEpoch ??= new int[Vcpus];
+    private int[]? _irqEpoch;
+
+    private void RcuReadLock(int vcpu) => UpcallStart[vcpu] = ++_rcuClock;
+
+    private void RcuReadUnlock(int vcpu)
+    {
+        UpcallStart[vcpu] = -1;
+        IrqEpoch[vcpu]++;
+        RcuReclaim();
+    }
+
+    /// <summary>xen_free_irq's deferred free (K13: immediate).</summary>
+    private void RcuFree(IrqInfo info)
+    {
+        info.FreeSeq = ++_rcuClock;
+        if (M.Variants.K13)
+        {
+            Release(info);
+            return;
+        }
+        RcuPending.Add(info);
+        RcuReclaim();
+    }
+
+    /// <summary>Ends every grace period no running reader predates: delayed_free_irq.</summary>
+    private void RcuReclaim()
+    {
+        for (int i = RcuPending.Count - 1; i >= 0; i--)
+        {
+            var info = RcuPending[i];
+            bool reader = false;
+            foreach (long start in UpcallStart)
+                if (start >= 0 && start < info.FreeSeq) { reader = true; break; }
+            if (reader) continue;
+            RcuPending.RemoveAt(i);
+            Release(info);
+        }
+    }
+
+    /// <summary>kfree(info) + irq_free_desc.</summary>
+    private void Release(IrqInfo info)
+    {
+        info.Released = true;
+        if (Infos[info.Irq] == info) Infos[info.Irq] = null;
+        M.Irqs.FreeRange(info.Irq, 1);
+        M.Trace?.Effect($"xen: irq_info of irq {info.Irq} released");
+    }
+}

@@ -1,0 +1,106 @@
+using IrqVerify.Model.Core;
+using IrqVerify.Model.Irq;
+
+namespace IrqVerify.Model.Xen;
+
+/// <summary>Rebinding to another vCPU (§4.6) and vCPU hotplug.</summary>
+public sealed partial class XenEvents
+{
+    /// <summary>select_target_cpu: the online vCPU of <paramref name="dest"/> with the fewest
+    /// channels (first on ties); all online vCPUs if none of dest is online.</summary>
+    public int SelectTargetCpu(CpuMask dest)
+    {
+        int best = -1, min = int.MaxValue;
+        foreach (int c in dest.And(Online))
+        {
+            if (ChannelsOnCpu[c] < min) { min = ChannelsOnCpu[c]; best = c; }
+        }
+        return best >= 0 || dest == Online ? best : SelectTargetCpu(Online);
+    }
+
+    /// <summary>set_affinity_irq: rebind to the selected vCPU; effective affinity = that vCPU.</summary>
+    internal IEnumerable<Sched> SetAffinityIrq(IrqDesc d, CpuMask dest, OpResult r)
+    {
+        int tcpu = SelectTargetCpu(dest);
+        var res = new OpResult();
+        foreach (var s in RebindEvtchnToCpu(InfoForIrq(d.Irq), tcpu, res)) yield return s;
+        if (!res.Ok) { r.Fail(res.Error); yield break; }
+        d.EffectiveAffinity = CpuMask.Of(tcpu);
+        r.Set(tcpu);
+    }
+
+    /// <summary>
+    /// xen_rebind_evtchn_to_cpu: do_mask(TEMPORARY); EVTCHNOP_bind_vcpu; on success
+    /// bind_evtchn_to_cpu; do_unmask(TEMPORARY) (a still-pending event is re-raised on the new
+    /// target by the unmask path). A refused hypercall (per-vCPU VIRQ/IPI) is ignored: the
+    /// binding stays. The temporary mask does not fence a scan that already snapshotted the port.
+    /// </summary>
+    internal IEnumerable<Sched> RebindEvtchnToCpu(IrqInfo? info, int tcpu, OpResult r)
+    {
+        if (info is null || !info.IsBound || tcpu < 0) { r.Fail(Errno.EINVAL); yield break; }
+        int port = info.Evtchn;
+        info.RebindsInProgress++;
+        DoMask(info, MaskReason.Temporary);
+        yield return Sched.At("xen_rebind_evtchn_to_cpu.masked");
+        if (info.Evtchn == port)
+        {
+            var e = Hv.BindVcpu(port, tcpu);
+            M.Trace?.Effect($"xen: EVTCHNOP_bind_vcpu(port {port}, vcpu{tcpu}) = {e.Format()}");
+            yield return Sched.At("xen_rebind_evtchn_to_cpu.bind_vcpu");
+            if (e == Errno.Ok && info.Evtchn == port) BindEvtchnToCpu(info, tcpu, false);
+        }
+        DoUnmask(info, MaskReason.Temporary);
+        info.RebindsInProgress--;
+        r.Set(0);
+    }
+
+    /// <summary>
+    /// A vCPU goes offline: it leaves the online mask (after its running upcall), its per-CPU
+    /// VIRQs/IPIs are unbound (xen_smp_intr_free / timer teardown), every other channel bound to
+    /// it is moved to an online vCPU (fixup_irqs), then the ABI's per-CPU teardown runs (2L: clear
+    /// its cpu_evtchn_mask; FIFO: drain its queues, dropping events). -EBUSY for the last vCPU.
+    /// </summary>
+    public IEnumerable<Sched> VcpuOffline(int vcpu, OpResult r)
+    {
+        if (vcpu < 0 || vcpu >= Vcpus || !Online.Contains(vcpu)) { r.Fail(Errno.EINVAL); yield break; }
+        if (Online.Count == 1) { r.Fail(Errno.EBUSY); yield break; }
+        if (UpcallStart[vcpu] >= 0) yield return Sched.When("xen_vcpu_offline.upcall_done", () => UpcallStart[vcpu] < 0);
+        Online = Online.Without(vcpu);
+        GoingOffline[vcpu] = true;
+        var infos = new List<IrqInfo>();
+        foreach (var i in LiveInfos()) if (i.Cpu == vcpu && ValidEvtchn(i.Evtchn)) infos.Add(i);
+        foreach (var info in infos)
+        {
+            var d = M.Irqs[info.Irq];
+            var res = new OpResult();
+            if (d is not null && d.IsPerCpu)
+            {
+                var body = d.Action is not null ? UnbindFromIrqhandler(info.Irq, res) : UnbindFromIrq(info.Irq, res);
+                foreach (var s in body) yield return s;
+                continue;
+            }
+            var dest = d is null ? Online : d.Affinity.And(Online);
+            if (dest.IsEmpty) { dest = Online; if (d is not null) d.AffinityBroken = true; }
+            if (d is not null) { foreach (var s in SetAffinityIrq(d, dest, res)) yield return s; }
+            else foreach (var s in RebindEvtchnToCpu(info, SelectTargetCpu(dest), res)) yield return s;
+        }
+        yield return Sched.At("xen_vcpu_offline.percpu_deinit");
+        Abi.PercpuDeinit(vcpu);
+        GoingOffline[vcpu] = false;
+        M.Trace?.Effect($"xen: vcpu{vcpu} offline");
+        r.Set(0);
+    }
+
+    /// <summary>Per vCPU: between leaving the online mask and the per-CPU ABI teardown.</summary>
+    internal bool[] GoingOffline => _goingOffline ??= new bool[Vcpus];
+    private bool[]? _goingOffline;
+
+    /// <summary>A vCPU comes online (fresh per-CPU ABI state).</summary>
+    public Errno VcpuOnline(int vcpu)
+    {
+        if (vcpu < 0 || vcpu >= Vcpus || Online.Contains(vcpu)) return Errno.EINVAL;
+        Abi.PercpuInit(vcpu);
+        Online = Online.With(vcpu);
+        return Errno.Ok;
+    }
+}
