@@ -101,7 +101,7 @@ public sealed class ProgramParser(OpCatalog catalog, MachineConfig machine)
             }
             case ArgKind.Word:
             {
-                string w = cur.Ident($"{p.Name}: one of {string.Join("|", p.Words!)}");
+                string w = cur.Word($"{p.Name}: one of {string.Join("|", p.Words!)}");
                 int idx = Array.IndexOf(p.Words!, w);
                 if (idx < 0) throw cur.Error(col, $"{p.Name}: '{w}' is not one of {string.Join("|", p.Words!)}");
                 return new ProgramArg(ArgKind.Word, idx, null, w);
@@ -113,7 +113,7 @@ public sealed class ProgramParser(OpCatalog catalog, MachineConfig machine)
                 while (true)
                 {
                     int wc = cur.Column;
-                    string w = cur.Ident($"{p.Name}: flags from {string.Join("|", p.Words!)}");
+                    string w = cur.Word($"{p.Name}: flags from {string.Join("|", p.Words!)}");
                     int idx = Array.IndexOf(p.Words!, w);
                     if (idx < 0) throw cur.Error(wc, $"{p.Name}: unknown flag '{w}' (flags: {string.Join("|", p.Words!)})");
                     bits |= 1L << idx;
@@ -174,6 +174,15 @@ public sealed class ProgramParser(OpCatalog catalog, MachineConfig machine)
             int s = Pos;
             while (!AtEnd && (char.IsLetterOrDigit(line[Pos]) || line[Pos] == '_')) Pos++;
             if (Pos == s || char.IsDigit(line[s])) { Pos = s; throw Error(s + 1, $"expected {what}" + (AtEnd ? "" : $", found '{line[s]}'")); }
+            return line[s..Pos];
+        }
+
+        /// <summary>A word of a Word/Flags parameter: letters, digits and '_' (words such as "2l" may start with a digit).</summary>
+        public string Word(string what)
+        {
+            int s = Pos;
+            while (!AtEnd && (char.IsLetterOrDigit(line[Pos]) || line[Pos] == '_')) Pos++;
+            if (Pos == s) throw Error(s + 1, $"expected {what}" + (AtEnd ? "" : $", found '{line[s]}'"));
             return line[s..Pos];
         }
 

@@ -26,7 +26,7 @@ public class ProgramParserTests
     [Fact]
     public void Canonical_text_round_trips_exactly()
     {
-        const string text = "# seed 000\nn = alloc(dev1, 1, 8, msix|affinity)\nirq0 = vec(dev1, 0)\n\nreq(irq0)\naff(irq0, {0-2,5})\np = bind(fifo)\nsend(p)\nreq(33)\n";
+        const string text = "# seed 000\nn = alloc(dev1, 1, 8, msix|affinity)\nirq0 = vec(dev1, 0)\n\nreq(irq0)\naff(irq0, {0-2,5})\np = bind(2l)\nsend(p)\nreq(33)\n";
         var p = Parse(text);
         Assert.Equal(text, p.Print());
         Assert.True(Parse(p.Print()).StructurallyEquals(p));
@@ -53,7 +53,7 @@ public class ProgramParserTests
     [InlineData("req(1) x\n", 1, 8, "unexpected text")]
     [InlineData("x = req(1)\n", 1, 1, "produces no result")]
     [InlineData("n = alloc(dev1, 1, 2, msi)\nreq(n)\n", 2, 5, "holds int, expected irq")]
-    [InlineData("p = bind(3l)\n", 1, 10, "expected abi")]
+    [InlineData("p = bind(3l)\n", 1, 10, "'3l' is not one of 2l|fifo")]
     public void Errors_name_line_column_and_problem(string text, int line, int col, string problem)
     {
         var e = ParseError(text);
