@@ -40,10 +40,10 @@ public static class RunCommand
             return ExitCodes.BadInput;
         }
 
+        stdout.WriteLine($"irqverify run {programPath} (machine {cfg.Name}, variant {variants})");
         var trace = quiet ? null : new WriterTrace(stdout);
         var m = new Machine(cfg, variants, trace: trace);
         m.Diagnostics.Sink = d => stdout.WriteLine($"      {d}");
-        stdout.WriteLine($"irqverify run {programPath} (machine {cfg.Name}, variant {m.Variants})");
         var report = ProgramRunner.Run(m, prog, new RunOptions { Log = stdout, Drain = !noDrain });
 
         if (!quiet)
