@@ -51,9 +51,11 @@ public sealed class IrqCore(Machine m)
             return Errno.Ok;
         }
         if (d.ActivatedReserved) { d.Activated = false; d.ActivatedReserved = false; }
+        // __irq_startup_managed clears the managed-shutdown state before activating, so that the
+        // domain assigns a real vector instead of parking the irq at the shutdown vector again.
+        d.ManagedShutdown = false;
         var e = Activate(d, reserve: false);
         if (e != Errno.Ok) return e;
-        d.ManagedShutdown = false;
         d.Started = true;
         if (d.DisableDepth == 0) Unmask(d);
         return Errno.Ok;

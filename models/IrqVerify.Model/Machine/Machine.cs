@@ -23,7 +23,7 @@ public sealed class Machine
         foreach (string v in config.Variants) Variants.TryEnable(v);
         Decisions = decisions ?? FirstChoice.Instance;
         Trace = trace;
-        Matrix = new IrqMatrix(config.Cpus, Bitmap256.Bits, config.VectorStart, config.VectorEnd, Diagnostics);
+        Matrix = new IrqMatrix(config.Cpus, Bitmap256.Bits, config.VectorStart, config.VectorEnd, Diagnostics, Variants);
         Matrix.Trace = trace;
         Irqs = new IrqDescTable(config.NrIrqs, config.FirstDynamicIrq);
         Irq = new IrqCore(this);

@@ -1,190 +1,440 @@
 using IrqVerify.Model.Core;
 using IrqVerify.Model.Irq;
+using static IrqVerify.Model.Vector.VectorSpace;
 
 namespace IrqVerify.Model.Vector;
 
-/// <summary>apic_chip_data (stand-in shape of the x86 branch API).</summary>
-public sealed class ApicData
-{
-    public int Irq, Vector, Cpu, PrevVector, PrevCpu;
-    public bool MoveInProgress, IsManaged, CanReserve, HasReserved, InCleanupList;
-}
-
-public sealed record VectorAllocInfo(CpuMask? Mask, bool Contiguous);
-
 /// <summary>
-/// STAND-IN for arch/x86/kernel/apic/vector.c used by the pci branch until the x86 branch is merged
-/// (the merge replaces this file wholesale). Minimal semantics: lowest free vector on the first
-/// online CPU of the mask, reservations as flags, moves completed at the first ack on the new CPU.
+/// arch/x86/kernel/apic/vector.c (spec §2): the x86 vector irqdomain over the matrix allocator, plus
+/// the x86 entry path (arch/x86/kernel/irq.c) and the LAPIC side of CPU hotplug.
+/// <para>
+/// Every public method that is not an iterator is ONE atomic step "under vector_lock": callers
+/// yield <c>Sched.Under(..., LockRef.VectorLock)</c> before calling it. Iterators (entry path,
+/// ack, cleanup timer, hotplug) yield their own scheduling points.
+/// </para>
+/// This file: state, boot, allocation / free, activation and the assignment primitives (§2.3–§2.5).
 /// </summary>
-public sealed class VectorDomain(Machine m)
+public sealed partial class VectorDomain
 {
-    public const int ManagedIrqShutdownVector = 0xef;
-    public const int VectorUnused = -1;
-    public const int VectorShutdown = -2;
-    public const int VectorRetriggered = -3;
+    public const int ManagedIrqShutdownVector = VectorSpace.ManagedIrqShutdownVector;
+    public const int VectorUnused = VectorSpace.VectorUnused;
+    public const int VectorShutdown = VectorSpace.VectorShutdown;
+    public const int VectorRetriggered = VectorSpace.VectorRetriggered;
 
-    private readonly Dictionary<int, ApicData> _apic = new();
-    private int[,] _vectorIrq = new int[1, 256];
-    private bool[,] _irr = new bool[1, 256];
+    private readonly Machine _m;
+    private readonly ApicCpu[] _cpus;
+    private readonly ApicData?[] _apic;
+    private bool _hotplugBusy;
 
+    public VectorDomain(Machine m)
+    {
+        _m = m;
+        _cpus = new ApicCpu[m.Config.Cpus];
+        for (int c = 0; c < _cpus.Length; c++) _cpus[c] = new ApicCpu(c);
+        _apic = new ApicData?[m.Config.NrIrqs];
+        Chip = new ApicIrqChip(m);
+    }
+
+    /// <summary>cpu_online_mask.</summary>
     public CpuMask OnlineMask { get; private set; }
 
+    /// <summary>The bare vector chip (lapic_controller-like) for irqs driven directly by programs.</summary>
+    public ApicIrqChip Chip { get; }
+
+    public IReadOnlyList<ApicCpu> Cpus => _cpus;
+
+    /// <summary>Every live apic_chip_data, by irq (null = none).</summary>
+    internal ApicData?[] ApicTable => _apic;
+
+    // ---- oracle records (not kernel state) ----
+    public UnplugCheck? LastUnplugCheck { get; internal set; }
+    public AssignDecision? LastAssign { get; internal set; }
+    /// <summary>Irqs whose vector data was freed while still activated (I-V21, K5).</summary>
+    internal readonly List<int> FreedWhileActivated = new();
+    internal readonly List<StrandedVector> Stranded = new();
+    internal readonly List<StaleEntryWrite> StaleWrites = new();
+    /// <summary>Interrupts sent to a dead CPU (lost; I-G2 sees the irq still owing a handler run).</summary>
+    public int DroppedDeliveries { get; private set; }
+
+    /// <summary>The CPUs whose LAPIC is alive (online or still going down).</summary>
+    public CpuMask AliveMask
+    {
+        get
+        {
+            ulong b = 0;
+            for (int c = 0; c < _cpus.Length; c++) if (_cpus[c].State != CpuState.Offline) b |= 1UL << c;
+            return new CpuMask(b);
+        }
+    }
+
+    public ApicData? Apic(int irq) => irq >= 0 && irq < _apic.Length ? _apic[irq] : null;
+
+    /// <summary>
+    /// Boot: irq_matrix_assign_system for the configured system vectors (on the boot CPU; the system
+    /// map is global), then bring every CPU online (irq_matrix_online, cpu_online_mask).
+    /// </summary>
     public void Boot()
     {
-        OnlineMask = CpuMask.FirstN(m.Config.Cpus);
-        _vectorIrq = new int[m.Config.Cpus, 256];
-        _irr = new bool[m.Config.Cpus, 256];
-        for (int c = 0; c < m.Config.Cpus; c++)
-            for (int v = 0; v < 256; v++) _vectorIrq[c, v] = VectorUnused;
+        foreach (int v in _m.Config.SystemVectors) _m.Matrix.AssignSystem(0, v, replace: false);
+        for (int c = 0; c < _cpus.Length; c++)
+        {
+            _m.Matrix.Online(c);
+            _cpus[c].State = CpuState.Online;
+        }
+        OnlineMask = CpuMask.FirstN(_cpus.Length);
     }
 
-    public ApicData? Apic(int irq) => _apic.GetValueOrDefault(irq);
+    private bool IsOnline(int cpu) => OnlineMask.Contains(cpu);
 
-    private bool Free(int cpu, int v) => _vectorIrq[cpu, v] is VectorUnused or VectorRetriggered && !m.Config.SystemVectors.Contains(v);
+    // ------------------------------------------------------------------ allocation (§2.3)
 
-    private (int cpu, int vector) FindVector(CpuMask mask, int count = 1)
-    {
-        foreach (int c in mask.And(OnlineMask))
-            for (int v = m.Config.VectorStart; v + count <= m.Config.VectorEnd; v += count)
-            {
-                bool ok = true;
-                for (int i = 0; i < count && ok; i++) ok = Free(c, v + i);
-                if (ok) return (c, v);
-            }
-        return (-1, 0);
-    }
-
-    private void Install(ApicData a, int cpu, int v) { a.Cpu = cpu; a.Vector = v; _vectorIrq[cpu, v] = a.Irq; }
-
+    /// <summary>
+    /// x86_vector_alloc_irqs for the (already allocated) descriptors virq..virq+nr-1. Per irq, by
+    /// assign_irq_vector_policy: managed → one managed reservation on every CPU of its affinity;
+    /// info.Mask → a real vector now; else a global reservation with the hardware pointed at the
+    /// shutdown vector. On error everything set up so far is freed again.
+    /// </summary>
     public Errno AllocIrqs(int virq, int nr, VectorAllocInfo info)
     {
-        int baseVec = 0, cpu = -1;
-        if (info.Contiguous && nr > 1)
-        {
-            int size = 1; while (size < nr) size <<= 1;
-            (cpu, baseVec) = FindVector(m.Irqs[virq]!.Affinity.IsEmpty ? OnlineMask : m.Irqs[virq]!.Affinity, size);
-            if (cpu < 0) return Errno.ENOSPC;
-        }
+        if (nr < 1) return Errno.EINVAL;
+        if (info.Contiguous) return AllocContiguous(virq, nr, info);
         for (int i = 0; i < nr; i++)
         {
-            var d = m.Irqs[virq + i]!;
-            var a = new ApicData { Irq = d.Irq, IsManaged = d.Managed };
-            if (cpu >= 0) Install(a, cpu, baseVec + i);
-            else if (info.Mask is { } mask) { var (c, v) = FindVector(mask); if (c < 0) return Errno.ENOSPC; Install(a, c, v); }
-            else if (!d.Managed) { a.CanReserve = a.HasReserved = true; d.CanReserve = true; }
-            _apic[d.Irq] = a;
-            d.EffectiveAffinity = a.Vector != 0 ? CpuMask.Of(a.Cpu) : CpuMask.Empty;
+            int irq = virq + i;
+            var d = _m.Irqs[irq];
+            if (d is null || irq >= _apic.Length)
+            {
+                _m.Fatal("x86_vector_alloc_irqs", $"no irq data for irq {irq}");
+                FreeIrqs(virq, i);
+                return Errno.EINVAL;
+            }
+            if (_apic[irq] is not null)
+            {
+                _m.Warn("x86_vector_alloc_irqs", $"irq {irq} already has apic chip data");
+                FreeIrqs(virq, i);
+                return Errno.EEXIST;
+            }
+            var a = new ApicData { Irq = irq };
+            _apic[irq] = a;
+            var e = AssignPolicy(d, a, info);
+            _m.Trace?.Effect($"vector: setup irq {irq} -> {e.Format()}");
+            if (e != Errno.Ok)
+            {
+                _apic[irq] = null;
+                FreeIrqs(virq, i);
+                return e;
+            }
         }
         return Errno.Ok;
     }
 
+    private Errno AssignPolicy(IrqDesc d, ApicData a, VectorAllocInfo info)
+    {
+        if (d.Managed)
+        {
+            a.IsManaged = true;
+            return _m.Matrix.ReserveManaged(d.Affinity);
+        }
+        if (info.Mask is { } mask) return AssignVectorLocked(d, a, mask.And(OnlineMask));
+        ReserveIrqVectorLocked(d, a);
+        return Errno.Ok;
+    }
+
+    /// <summary>reserve_irq_vector_locked: a global reservation, no real vector, hardware at the shutdown vector.</summary>
+    private void ReserveIrqVectorLocked(IrqDesc d, ApicData a)
+    {
+        _m.Matrix.Reserve();
+        a.CanReserve = true;
+        a.HasReserved = true;
+        d.CanReserve = true;
+        AssignManagedShutdown(d, a);
+    }
+
+    /// <summary>Seed-001 variant: one 2^ceil(log2 nr)-aligned block of nr vectors on one CPU; irq i gets base+i.</summary>
+    private Errno AllocContiguous(int virq, int nr, VectorAllocInfo info)
+    {
+        for (int i = 0; i < nr; i++)
+            if (_m.Irqs[virq + i] is null || _apic[virq + i] is not null) return Errno.EINVAL;
+        int log = 0;
+        while ((1 << log) < nr) log++;
+        var dest = (info.Mask ?? CpuMask.FirstN(_cpus.Length)).And(OnlineMask);
+        var e = _m.Matrix.AllocBlock(dest, nr, log, out int cpu, out int baseBit);
+        if (e != Errno.Ok) return e;
+        for (int i = 0; i < nr; i++)
+        {
+            var d = _m.Irqs[virq + i]!;
+            var a = new ApicData { Irq = virq + i, BlockFirstIrq = virq, BlockSize = nr, BlockIndex = i };
+            _apic[virq + i] = a;
+            UpdateVector(d, a, baseBit + i, cpu);
+            UpdateIrqCfg(d, a, baseBit + i, cpu);
+        }
+        return Errno.Ok;
+    }
+
+    /// <summary>
+    /// x86_vector_free_irqs: per irq clear_irq_vector, then drop its global and managed reservations,
+    /// then the chip data. Freeing an irq that is still activated breaks the teardown order (I-V21).
+    /// </summary>
     public void FreeIrqs(int virq, int nr)
     {
         for (int i = 0; i < nr; i++)
-            if (_apic.Remove(virq + i, out var a)) Clear(a);
+        {
+            int irq = virq + i;
+            var a = Apic(irq);
+            if (a is null) continue;
+            var d = _m.Irqs.All[irq];
+            if (d.Allocated && d.Activated) FreedWhileActivated.Add(irq);
+            ClearIrqVector(d, a);
+            if (a.HasReserved) _m.Matrix.RemoveReserved();
+            if (a.IsManaged) _m.Matrix.RemoveManaged(d.Affinity);
+            _apic[irq] = null;
+            _m.Trace?.Effect($"vector: teardown irq {irq}");
+        }
     }
 
-    private void Clear(ApicData a)
-    {
-        if (a.Vector != 0 && a.Vector != ManagedIrqShutdownVector) _vectorIrq[a.Cpu, a.Vector] = VectorUnused;
-        if (a.PrevVector != 0) _vectorIrq[a.PrevCpu, a.PrevVector] = VectorUnused;
-        a.Vector = a.PrevVector = 0; a.MoveInProgress = false;
-    }
+    // ------------------------------------------------------------------ activation (§2.5)
 
+    /// <summary>x86_vector_activate (under vector_lock).</summary>
     public Errno Activate(IrqDesc d, bool reserve)
     {
         var a = Apic(d.Irq);
-        if (a is null) return Errno.EINVAL;
-        if (a.Vector != 0 && a.Vector != ManagedIrqShutdownVector) return Errno.Ok;
-        if (reserve) { a.Cpu = d.Affinity.And(OnlineMask).First is var c and >= 0 ? c : OnlineMask.First; a.Vector = ManagedIrqShutdownVector; return Errno.Ok; }
-        var (cpu, v) = FindVector(d.Affinity.IsEmpty ? OnlineMask : d.Affinity);
-        if (cpu < 0) return Errno.ENOSPC;
-        Install(a, cpu, v);
-        a.HasReserved = false;
-        if (!d.CanReserve) a.CanReserve = false;
-        d.EffectiveAffinity = CpuMask.Of(cpu);
+        if (a is null) { _m.Warn("x86_vector_activate", $"irq {d.Irq} has no apic chip data"); return Errno.EINVAL; }
+        if (!a.CanReserve && !a.IsManaged) { AssignAnyLocked(d, a); return Errno.Ok; }
+        if (reserve || (d.Managed && d.ManagedShutdown)) { AssignManagedShutdown(d, a); return Errno.Ok; }
+        if (a.IsManaged) return ActivateManaged(d, a);
+        if (a.HasReserved) return ActivateReserved(d, a);
         return Errno.Ok;
     }
 
+    /// <summary>x86_vector_deactivate: fixed irqs and irqs holding only a reservation keep everything;
+    /// others lose their vector and re-reserve (reservation mode) or park at the shutdown vector (managed).</summary>
     public void Deactivate(IrqDesc d)
     {
         var a = Apic(d.Irq);
         if (a is null) return;
-        Clear(a);
-        if (a.CanReserve) a.HasReserved = true;
+        if (!a.IsManaged && !a.CanReserve) return;
+        if (a.HasReserved) return;
+        ClearIrqVector(d, a);
+        if (a.CanReserve) ReserveIrqVectorLocked(d, a);
+        else AssignManagedShutdown(d, a);
     }
 
-    public Errno SetAffinity(IrqDesc d, CpuMask dest, bool force)
+    private Errno ActivateManaged(IrqDesc d, ApicData a)
     {
-        var a = Apic(d.Irq);
-        if (a is null || a.Vector == 0) return Errno.EIO;
-        if (dest.Contains(a.Cpu) && OnlineMask.Contains(a.Cpu)) return Errno.Ok;
-        if (a.MoveInProgress || a.PrevVector != 0) return Errno.EBUSY;
-        var (cpu, v) = FindVector(dest);
-        if (cpu < 0) return Errno.ENOSPC;
-        a.PrevCpu = a.Cpu; a.PrevVector = a.Vector; a.MoveInProgress = true;
-        Install(a, cpu, v);
-        d.EffectiveAffinity = CpuMask.Of(cpu);
+        var search = d.Affinity.And(OnlineMask);
+        if (search.IsEmpty)
+        {
+            _m.Warn("activate_managed", $"Managed startup for irq {d.Irq}, but no CPU");
+            return Errno.EINVAL;
+        }
+        var e = AssignManagedVector(d, a, search);
+        if (e != Errno.Ok) _m.Warn("activate_managed", $"Managed startup irq {d.Irq}, no vector available ({e.Format()})");
+        return e;
+    }
+
+    private Errno ActivateReserved(IrqDesc d, ApicData a)
+    {
+        var e = AssignAnyLocked(d, a);
+        if (e == Errno.Ok)
+        {
+            a.HasReserved = false;
+            // The core may have dropped reservation mode after allocation.
+            if (!d.CanReserve) a.CanReserve = false;
+        }
+        if (!d.EffectiveAffinity.IsSubsetOf(d.Affinity))
+        {
+            d.AffinityBroken = true;
+            _m.Info("activate_reserved", $"irq {d.Irq}: Affinity broken due to vector space exhaustion.");
+        }
+        return e;
+    }
+
+    // ------------------------------------------------------------------ assignment primitives (§2.4)
+
+    /// <summary>assign_irq_vector_any_locked: (affinity ∩ online), then all online CPUs (no NUMA nodes modelled).</summary>
+    private Errno AssignAnyLocked(IrqDesc d, ApicData a)
+    {
+        if (AssignVectorLocked(d, a, d.Affinity.And(OnlineMask)) == Errno.Ok) return Errno.Ok;
+        return AssignVectorLocked(d, a, OnlineMask);
+    }
+
+    /// <summary>
+    /// assign_vector_locked: no move if the current vector's CPU is online and in dest (I-V10);
+    /// -EBUSY while a previous move is not cleaned up (I-V9); else a new vector from the matrix
+    /// (consuming the global reservation when the irq holds one).
+    /// </summary>
+    internal Errno AssignVectorLocked(IrqDesc d, ApicData a, CpuMask dest)
+    {
+        if (a.IsBlock) return AssignBlockLocked(a, dest);
+        bool inPlace = a.Vector != 0 && IsOnline(a.Cpu) && dest.Contains(a.Cpu);
+        bool busy = a.MoveInProgress || a.InCleanupList;
+        Errno e;
+        bool moved = false;
+        if (inPlace) e = Errno.Ok;
+        else if (busy) e = Errno.EBUSY;
+        else
+        {
+            e = _m.Matrix.Alloc(dest, a.HasReserved, out int cpu, out int vector);
+            if (e == Errno.Ok && UpdateVector(d, a, vector, cpu))
+            {
+                UpdateIrqCfg(d, a, vector, cpu);
+                moved = true;
+            }
+            else if (e == Errno.Ok) e = Errno.EEXIST;
+        }
+        LastAssign = new AssignDecision(d.Irq, dest, inPlace, busy, e, moved);
+        return e;
+    }
+
+    /// <summary>assign_managed_vector: search = dest ∩ affinity; nothing to do if the current CPU is in it.</summary>
+    private Errno AssignManagedVector(IrqDesc d, ApicData a, CpuMask dest)
+    {
+        var search = dest.And(d.Affinity);
+        if (a.Vector != 0 && search.Contains(a.Cpu)) return Errno.Ok;
+        var e = _m.Matrix.AllocManaged(search, out int cpu, out int vector);
+        if (e != Errno.Ok) return e;
+        if (!UpdateVector(d, a, vector, cpu)) return Errno.EEXIST;
+        UpdateIrqCfg(d, a, vector, cpu);
         return Errno.Ok;
     }
 
-    public IEnumerable<Sched> AckEdge(IrqDesc d, int cpu)
+    /// <summary>Seed-001 variant: a block moves as a whole (one new aligned block on one CPU).</summary>
+    private Errno AssignBlockLocked(ApicData a, CpuMask dest)
     {
-        var a = Apic(d.Irq);
-        if (a is not null && a.MoveInProgress && a.Cpu == cpu)
+        int first = a.BlockFirstIrq, n = a.BlockSize;
+        bool inPlace = a.Vector != 0 && IsOnline(a.Cpu) && dest.Contains(a.Cpu);
+        bool busy = false;
+        for (int i = 0; i < n; i++)
+            if (Apic(first + i) is { } b && (b.MoveInProgress || b.InCleanupList)) busy = true;
+        Errno e = inPlace ? Errno.Ok : busy ? Errno.EBUSY : Errno.Ok;
+        bool moved = false;
+        if (!inPlace && !busy)
         {
-            _vectorIrq[a.PrevCpu, a.PrevVector] = VectorUnused;
-            a.PrevVector = 0; a.MoveInProgress = false;
-        }
-        foreach (var s in m.Irq.MoveMaskedIrq(d)) yield return s;
-    }
-
-    public bool Retrigger(IrqDesc d)
-    {
-        var a = Apic(d.Irq);
-        if (a is null || a.Vector == 0) return false;
-        Deliver(a.Cpu, a.Vector);
-        return true;
-    }
-
-    public void ForceCompleteMove(IrqDesc d, int outgoingCpu) { }
-
-    public void Deliver(int cpu, int vector) { if (cpu >= 0 && cpu < m.Config.Cpus) _irr[cpu, vector] = true; }
-
-    public int VectorIrq(int cpu, int vector) => cpu >= 0 && cpu < m.Config.Cpus ? _vectorIrq[cpu, vector] : VectorUnused;
-
-    public bool MarkRetriggeredIfUnused(int cpu, int vector)
-    {
-        if (_vectorIrq[cpu, vector] != VectorUnused) return false;
-        _vectorIrq[cpu, vector] = VectorRetriggered;
-        return true;
-    }
-
-    public bool IrrPending(int cpu, int vector) => _irr[cpu, vector];
-
-    public (int cpu, int vector) Target(int irq) => Apic(irq) is { } a ? (a.Cpu, a.Vector) : (-1, 0);
-
-    /// <summary>Delivers one pending IRR vector (lowest CPU, highest vector) to its irq.</summary>
-    public bool DrainOnce()
-    {
-        for (int c = 0; c < m.Config.Cpus; c++)
-            for (int v = 255; v >= 0; v--)
+            int log = 0;
+            while ((1 << log) < n) log++;
+            e = _m.Matrix.AllocBlock(dest, n, log, out int cpu, out int baseBit);
+            if (e == Errno.Ok)
             {
-                if (!_irr[c, v]) continue;
-                _irr[c, v] = false;
-                int irq = _vectorIrq[c, v];
-                if (irq >= 0 && m.Irqs[irq] is { } d) m.Run("handle_irq", c, m.Irq.HandleIrq(d, c));
-                return true;
+                for (int i = 0; i < n; i++)
+                {
+                    var b = Apic(first + i);
+                    var bd = _m.Irqs[first + i];
+                    if (b is null || bd is null) continue;
+                    UpdateVector(bd, b, baseBit + i, cpu);
+                    UpdateIrqCfg(bd, b, baseBit + i, cpu);
+                }
+                moved = true;
             }
-        return false;
+        }
+        LastAssign = new AssignDecision(a.Irq, dest, inPlace, busy, e, moved);
+        return e;
     }
+
+    /// <summary>
+    /// apic_update_vector: keep the old vector for cleanup if its CPU is online (a move), free it
+    /// right away if the CPU is offline, then install the new one. A descriptor already installed at
+    /// the new (cpu, vector) is a fatal assertion: reported, the new slot returned, nothing changed.
+    /// </summary>
+    private bool UpdateVector(IrqDesc d, ApicData a, int newVector, int newCpu)
+    {
+        var slot = _cpus[newCpu].VectorIrq;
+        if (IsDesc(slot[newVector]))
+        {
+            _m.Fatal("apic_update_vector", $"CPU{newCpu} vector 0x{newVector:x} already holds irq {slot[newVector]} (irq {d.Irq})");
+            _m.Matrix.Free(newCpu, newVector, d.Managed);
+            return false;
+        }
+        a.PrevVector = 0;
+        if (a.Vector != 0 && a.Vector != ManagedIrqShutdownVector)
+        {
+            if (IsOnline(a.Cpu))
+            {
+                a.MoveInProgress = true;
+                a.PrevVector = a.Vector;
+                a.PrevCpu = a.Cpu;
+                if (a.Cpu == newCpu) _m.Warn("I-V7", $"irq {d.Irq}: move reassigns vector 0x{a.Vector:x} -> 0x{newVector:x} on the same CPU{newCpu}");
+            }
+            else _m.Matrix.Free(a.Cpu, a.Vector, d.Managed);
+        }
+        a.Vector = newVector;
+        a.Cpu = newCpu;
+        slot[newVector] = d.Irq;
+        _m.Trace?.Effect($"vector: irq {d.Irq} -> CPU{newCpu} vector 0x{newVector:x}{(a.PrevVector != 0 ? $" (old 0x{a.PrevVector:x}@CPU{a.PrevCpu} kept)" : "")}");
+        return true;
+    }
+
+    /// <summary>apic_update_irq_cfg: hardware config and the (single-CPU) effective affinity.</summary>
+    private static void UpdateIrqCfg(IrqDesc d, ApicData a, int vector, int cpu)
+    {
+        a.HwVector = vector;
+        a.HwCpu = cpu;
+        d.EffectiveAffinity = CpuMask.Of(cpu);
+    }
+
+    /// <summary>vector_assign_managed_shutdown: hardware at the shutdown vector of the first online CPU.</summary>
+    private void AssignManagedShutdown(IrqDesc d, ApicData a)
+    {
+        int cpu = OnlineMask.First;
+        UpdateIrqCfg(d, a, ManagedIrqShutdownVector, cpu < 0 ? 0 : cpu);
+    }
+
+    /// <summary>clear_irq_vector: release the current and a pending old vector (entries become SHUTDOWN).</summary>
+    private void ClearIrqVector(IrqDesc d, ApicData a)
+    {
+        bool managed = d.Allocated ? d.Managed : a.IsManaged;
+        if (a.Vector == 0) return;
+        _cpus[a.Cpu].VectorIrq[a.Vector] = VectorShutdown;
+        _m.Matrix.Free(a.Cpu, a.Vector, managed);
+        a.Vector = 0;
+        if (a.PrevVector == 0) return;
+        _cpus[a.PrevCpu].VectorIrq[a.PrevVector] = VectorShutdown;
+        _m.Matrix.Free(a.PrevCpu, a.PrevVector, managed);
+        a.PrevVector = 0;
+        a.MoveInProgress = false;
+        Unlink(a);
+    }
+
+    private void Unlink(ApicData a)
+    {
+        if (!a.InCleanupList) return;
+        foreach (var c in _cpus) c.Cleanup.Remove(a);
+        a.InCleanupList = false;
+    }
+
+    // ------------------------------------------------------------------ state
 
     public void Hash(ref StateHasher h)
     {
         h.Add(OnlineMask.Bits);
-        foreach (var a in _apic.Values.OrderBy(x => x.Irq)) { h.Add(a.Irq); h.Add(a.Cpu); h.Add(a.Vector); h.Add(a.PrevVector); h.Add(a.HasReserved); }
+        h.Add(_hotplugBusy);
+        foreach (var c in _cpus) c.Hash(ref h);
+        for (int i = 0; i < _apic.Length; i++)
+            if (_apic[i] is { } a) a.Hash(ref h);
+        if (LastUnplugCheck is { } u) { h.Add(u.Cpu); h.Add(u.ToMove); h.Add(u.Available); h.Add(u.NonManagedAllocated); h.Add((int)u.Result); }
+        if (LastAssign is { } s) { h.Add(s.Irq); h.Add(s.Dest.Bits); h.Add(s.InPlace); h.Add(s.Busy); h.Add((int)s.Result); h.Add(s.Moved); }
+        h.Add(FreedWhileActivated.Count);
+        h.Add(Stranded.Count);
+        h.Add(StaleWrites.Count);
+        h.Add(DroppedDeliveries);
     }
 
-    public void Dump(TextWriter w) { }
+    /// <summary>debugfs style: per CPU state, IRR, installed vectors, cleanup queue; then every apic_chip_data.</summary>
+    public void Dump(TextWriter w)
+    {
+        w.WriteLine($"x86 vector domain: online {OnlineMask}");
+        foreach (var c in _cpus)
+        {
+            w.Write($"  CPU{c.Cpu} {c.State}");
+            if (!c.Irr.IsEmpty) w.Write($" irr {c.Irr}");
+            if (c.TimerArmed) w.Write(" cleanup-timer");
+            if (c.Cleanup.Count > 0) w.Write(" cleanup [" + string.Join(",", c.Cleanup.Select(a => a.Irq)) + "]");
+            w.WriteLine();
+            for (int v = 0; v < VectorSpace.NrVectors; v++)
+                if (c.VectorIrq[v] != VectorUnused) w.WriteLine($"    0x{v:x2}: {EntryText(c.VectorIrq[v])}");
+        }
+        foreach (var a in _apic)
+            if (a is not null) w.WriteLine("  " + a);
+        if (LastUnplugCheck is { } u) w.WriteLine($"  last can_unplug: {u}");
+        if (DroppedDeliveries > 0) w.WriteLine($"  dropped deliveries: {DroppedDeliveries}");
+    }
 }

@@ -1,0 +1,60 @@
+using IrqVerify.Model.Core;
+
+namespace IrqVerify.Model.Vector;
+
+/// <summary>
+/// struct apic_chip_data (spec §2.2): the x86 vector domain's per-irq data, the lowest level of the
+/// hierarchy. Vector 0 means "no real vector"; the hardware config (<see cref="HwVector"/>/<see cref="HwCpu"/>)
+/// may then point at the managed-shutdown vector.
+/// </summary>
+public sealed class ApicData
+{
+    public int Irq;
+    /// <summary>Current target (vector 0 = none).</summary>
+    public int Vector, Cpu;
+    /// <summary>Old target kept during a move until its cleanup (0 = none).</summary>
+    public int PrevVector, PrevCpu;
+    /// <summary>A move has been set up and not yet seen on the new target.</summary>
+    public bool MoveInProgress;
+    public bool IsManaged, CanReserve, HasReserved;
+    /// <summary>Queued on <see cref="PrevCpu"/>'s vector_cleanup list (the hlist node is hashed).</summary>
+    public bool InCleanupList;
+
+    /// <summary>hw_irq_cfg: what the upper domain composes the message from.</summary>
+    public int HwVector, HwCpu;
+
+    /// <summary>Seed-001 contiguous variant: first irq of the block, its size and this irq's index
+    /// (vector = block base + index, all on one CPU). BlockSize 0 = an ordinary independent vector.</summary>
+    public int BlockFirstIrq, BlockSize, BlockIndex;
+
+    public bool IsBlock => BlockSize > 0;
+
+    public void Hash(ref StateHasher h)
+    {
+        h.Add(Irq); h.Add(Vector); h.Add(Cpu); h.Add(PrevVector); h.Add(PrevCpu); h.Add(MoveInProgress);
+        h.Add(IsManaged); h.Add(CanReserve); h.Add(HasReserved); h.Add(InCleanupList);
+        h.Add(HwVector); h.Add(HwCpu); h.Add(BlockFirstIrq); h.Add(BlockSize); h.Add(BlockIndex);
+    }
+
+    public override string ToString()
+    {
+        string s = $"irq {Irq}: vector 0x{Vector:x} cpu {Cpu} hw 0x{HwVector:x}@{HwCpu}";
+        if (PrevVector != 0) s += $" prev 0x{PrevVector:x}@{PrevCpu}";
+        if (MoveInProgress) s += " move_in_progress";
+        if (InCleanupList) s += " queued";
+        if (IsManaged) s += " managed";
+        if (CanReserve) s += " can_reserve";
+        if (HasReserved) s += " has_reserved";
+        if (IsBlock) s += $" block {BlockFirstIrq}+{BlockIndex}/{BlockSize}";
+        return s;
+    }
+}
+
+/// <summary>
+/// irq_alloc_info for the vector domain. <paramref name="Mask"/> = info->mask (assign a real vector
+/// now); <paramref name="Contiguous"/> = seed-001 variant: one aligned block of vectors on one CPU.
+/// </summary>
+public sealed record VectorAllocInfo(CpuMask? Mask, bool Contiguous)
+{
+    public static readonly VectorAllocInfo Reserve = new(null, false);
+}
