@@ -45,6 +45,9 @@ public sealed class RemappedMsiChip(Machine m, PciBus bus) : PciMsiChip(m, bus)
         if (e != Errno.Ok) { result.Fail(e); yield break; }
         WriteIrte(desc, k, d.Irq);
         M.Trace?.Effect($"irq {d.Irq}: IRTE {desc.IrteBase + k} -> {M.Vector.Target(d.Irq)}");
+        // The IRTE update is atomic: from here on every interrupt arrives at the new target, so the
+        // old vector can be cleaned up without waiting for one (vector_schedule_cleanup).
+        if (M.Vector.Apic(d.Irq) is { MoveInProgress: true }) M.Vector.ScheduleCleanupFor(d.Irq);
         result.Set(0);
     }
 }
