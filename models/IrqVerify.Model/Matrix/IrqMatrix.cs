@@ -19,6 +19,8 @@ public sealed class IrqMatrix
     private readonly Variants? _variants;
     private readonly List<MatrixBlock> _blocks = new();
     internal Bitmap256 SystemBits;
+    /// <summary>The window [alloc_start, alloc_end) as a bitmap (fixed at construction).</summary>
+    internal readonly Bitmap256 WindowBits;
 
     public IrqMatrix(int cpus, int matrixBits, int allocStart, int allocEnd, DiagnosticLog diagnostics, Variants? variants = null)
     {
@@ -32,6 +34,7 @@ public sealed class IrqMatrix
         AllocEnd = allocEnd;
         _diag = diagnostics;
         _variants = variants;
+        WindowBits = Bitmap256.Range(allocStart, allocEnd);
         _maps = new CpuMap[cpus];
         for (int c = 0; c < cpus; c++) _maps[c] = new CpuMap(c);
         LastOp = new MatrixOpRecord(cpus);
@@ -582,7 +585,7 @@ public sealed class IrqMatrix
         r.ResultCpu = -1;
         r.ResultBit = -1;
         r.LooseManagedMap = looseManagedMap;
-        r.FingerprintBefore = Fingerprint(looseManagedMap);
+        r.FingerprintBefore = Fingerprint(msk, looseManagedMap);
         r.SystemMapBefore = SystemBits;
         r.GlobalReservedBefore = GlobalReserved;
         foreach (int c in msk) r.Before[c] = CpuSnapshot.Of(_maps[c]);
@@ -608,16 +611,18 @@ public sealed class IrqMatrix
     }
 
     /// <summary>
-    /// Hash of everything an operation could change. With <paramref name="looseManagedMap"/> the
-    /// managed_map positions are replaced by their populations (reserve_managed's rollback may swap
-    /// one interchangeable unallocated managed bit for another).
+    /// Hash of the globals and of the maps of <paramref name="cpus"/> (an operation only touches the
+    /// CPUs of its mask; hashing just those keeps the per-operation cost small). With
+    /// <paramref name="looseManagedMap"/> managed_map positions are replaced by their populations
+    /// (reserve_managed's rollback may swap one interchangeable unallocated managed bit for another).
     /// </summary>
-    public ulong Fingerprint(bool looseManagedMap)
+    public ulong Fingerprint(CpuMask cpus, bool looseManagedMap)
     {
         var h = new StateHasher();
         HashGlobals(ref h);
-        foreach (var cm in _maps)
+        foreach (int c in cpus)
         {
+            var cm = _maps[c];
             if (looseManagedMap)
             {
                 h.Add(cm.Available); h.Add(cm.Allocated); h.Add(cm.Managed); h.Add(cm.ManagedAllocated);
@@ -631,6 +636,9 @@ public sealed class IrqMatrix
         }
         return h.Value;
     }
+
+    /// <summary>Fingerprint over every CPU.</summary>
+    public ulong Fingerprint(bool looseManagedMap) => Fingerprint(Possible, looseManagedMap);
 
     private void HashGlobals(ref StateHasher h)
     {

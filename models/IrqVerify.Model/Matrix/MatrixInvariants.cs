@@ -42,7 +42,7 @@ public static class MatrixInvariants
         return v;
     }
 
-    private static Bitmap256 Window(IrqMatrix x) => Bitmap256.Range(x.AllocStart, x.AllocEnd);
+    private static Bitmap256 Window(IrqMatrix x) => x.WindowBits;
 
     /// <summary>I-M1: per CPU, allocated == |alloc_map|.</summary>
     public static void IM1(Machine m, List<Violation> v) => IM1(m.Matrix, v);
@@ -204,7 +204,9 @@ public static class MatrixInvariants
         if (bit < 0)
         {
             if (r.Result != Errno.ENOSPC)
-                v.Add(new("I-M10", $"alloc {r.Mask}: no online CPU with a free slot, expected -ENOSPC, got {r.Result.Format()} (CPU{r.ResultCpu})"));
+                v.Add(new("I-M10", best < 0
+                    ? $"alloc {r.Mask}: no online CPU with available > 0, expected -ENOSPC, got {r.Result.Format()} (CPU{r.ResultCpu})"
+                    : $"alloc {r.Mask}: best CPU{best} has no free slot (drifted counter), expected -ENOSPC without fallback, got {r.Result.Format()} (CPU{r.ResultCpu})"));
             return;
         }
         if (r.Result != Errno.Ok || r.ResultCpu != best || r.ResultBit != bit)
@@ -222,7 +224,7 @@ public static class MatrixInvariants
         if (alloc && r.Mask.IsEmpty && r.Result != Errno.EINVAL)
             v.Add(new("I-M11", $"{r.Kind} with an empty mask returned {r.Result.Format()}, expected -EINVAL"));
         if (r.Kind is MatrixOpKind.None or MatrixOpKind.Free || r.Index != x.OpCount) return;
-        if ((r.Result != Errno.Ok || r.Rejected) && x.Fingerprint(r.LooseManagedMap) != r.FingerprintBefore)
+        if ((r.Result != Errno.Ok || r.Rejected) && x.Fingerprint(r.Mask, r.LooseManagedMap) != r.FingerprintBefore)
             v.Add(new("I-M11", $"{r.Kind} {r.Mask} failed ({r.Result.Format()}{(r.Rejected ? ", rejected" : "")}) but changed the matrix"));
     }
 
@@ -271,7 +273,7 @@ public static class MatrixInvariants
         bool bad = r.Bit < x.AllocStart || r.Bit >= x.AllocEnd || !r.SnapshotOf(cpu).AllocMap.Test(r.Bit);
         if (bad != r.Rejected)
             v.Add(new("I-M13", $"free CPU{cpu} vector 0x{r.Bit:x}: {(bad ? "outside the window or unallocated but accepted" : "valid but rejected")}"));
-        if (r.Rejected && r.Index == x.OpCount && x.Fingerprint(false) != r.FingerprintBefore)
+        if (r.Rejected && r.Index == x.OpCount && x.Fingerprint(r.Mask, false) != r.FingerprintBefore)
             v.Add(new("I-M13", $"rejected free CPU{cpu} vector 0x{r.Bit:x} changed the matrix"));
     }
 

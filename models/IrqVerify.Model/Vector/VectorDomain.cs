@@ -322,6 +322,8 @@ public sealed partial class VectorDomain
                     if (b is null || bd is null) continue;
                     UpdateVector(bd, b, baseBit + i, cpu);
                     UpdateIrqCfg(bd, b, baseBit + i, cpu);
+                    // The block shares one affinity: the siblings follow the irq that was moved.
+                    if (b != a) bd.Affinity = dest;
                 }
                 moved = true;
             }
