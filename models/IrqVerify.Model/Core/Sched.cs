@@ -35,6 +35,8 @@ public enum LockKind : byte
     IrqMappingUpdate,
     /// <summary>Xen irq_info->lock (index = Linux irq).</summary>
     XenInfoLock,
+    /// <summary>Per-device MSI descriptor mutex, msi_lock_descs() (index = device index).</summary>
+    MsiDescLock,
 }
 
 public readonly record struct LockRef(LockKind Kind, int Index = 0)
@@ -45,6 +47,7 @@ public readonly record struct LockRef(LockKind Kind, int Index = 0)
     public static LockRef Desc(int irq) => new(LockKind.DescLock, irq);
     public static LockRef Msi(int device) => new(LockKind.MsiLock, device);
     public static LockRef XenInfo(int irq) => new(LockKind.XenInfoLock, irq);
+    public static LockRef MsiDescs(int device) => new(LockKind.MsiDescLock, device);
     public override string ToString() => Kind switch
     {
         LockKind.VectorLock => "vector_lock",
@@ -52,6 +55,7 @@ public readonly record struct LockRef(LockKind Kind, int Index = 0)
         LockKind.DescLock => $"desc_lock({Index})",
         LockKind.MsiLock => $"msi_lock(dev{Index})",
         LockKind.XenInfoLock => $"info_lock({Index})",
+        LockKind.MsiDescLock => $"msi_descs_lock(dev{Index})",
         _ => "none",
     };
 }

@@ -1,0 +1,92 @@
+using IrqVerify.Model.Core;
+
+namespace IrqVerify.Model.Pci;
+
+/// <summary>
+/// struct msi_desc for PCI: one per MSI function (covering nvec_used consecutive Linux irqs) or one
+/// per MSI-X entry. Lives in the device's descriptor xarray, keyed by <see cref="MsiIndex"/>.
+/// </summary>
+public sealed class MsiDescriptor
+{
+    public MsiDescriptor(bool isMsix, int msiIndex, int nvecUsed)
+    {
+        IsMsix = isMsix;
+        MsiIndex = msiIndex;
+        NvecUsed = nvecUsed;
+        EarlyActivated = new bool[nvecUsed];
+        NomaskQuirk = new bool[nvecUsed];
+    }
+
+    public bool IsMsix { get; }
+    public int MsiIndex { get; }
+    /// <summary>First Linux irq; 0 = not associated (no irqs allocated).</summary>
+    public int Irq;
+    public int NvecUsed { get; }
+    /// <summary>msi_attrib.multiple: log2(roundup_pow_of_two(nvec_used)), the value written into MME.</summary>
+    public int Multiple;
+    /// <summary>msi_attrib.multi_cap: MMC.</summary>
+    public int MultiCap;
+    public bool CanMask;
+    public bool Is64;
+    /// <summary>msi_attrib.default_irq: dev->irq before MSI was enabled.</summary>
+    public int DefaultIrq;
+    /// <summary>MSI: the cached mask word (desc->pci.msi_mask).</summary>
+    public uint Masked;
+    /// <summary>MSI-X: the cached vector-control mask bit (desc->pci.msix_ctrl).</summary>
+    public bool MsixCtrlMasked;
+    /// <summary>Per-vector affinity masks (PCI_IRQ_AFFINITY: managed); null = default affinity.</summary>
+    public CpuMask[]? Affinity;
+    /// <summary>IRTE block (remapped devices): base index and its power-of-two size; -1 = none.</summary>
+    public int IrteBase = -1;
+    public int IrteCount;
+
+    /// <summary>VIRQ_NOMASK_QUIRK as honoured by msi_init_virq: the x86 careful affinity path is needed.</summary>
+    public readonly bool[] NomaskQuirk;
+
+    // ---- oracle bookkeeping (not kernel state) ----
+
+    /// <summary>msi_init_virq ran for vector k (activated early or deliberately left in managed shutdown; I-P6).</summary>
+    public readonly bool[] EarlyActivated;
+    /// <summary>MSI mask updates between their cache write and their register write (I-P7).</summary>
+    public int MaskUpdatesInFlight;
+    /// <summary>Freed by the core (msi_free_desc); its memory is poisoned (see K9).</summary>
+    public bool Freed;
+
+    public bool Associated => Irq != 0;
+
+    /// <summary>Does Linux irq <paramref name="irq"/> belong to this descriptor?</summary>
+    public bool Covers(int irq) => Associated && irq >= Irq && irq < Irq + NvecUsed;
+
+    /// <summary>The on-stack copy msi_capability_init keeps for its error path.</summary>
+    public MsiDescriptor Copy()
+    {
+        var c = new MsiDescriptor(IsMsix, MsiIndex, NvecUsed)
+        {
+            Irq = Irq, Multiple = Multiple, MultiCap = MultiCap, CanMask = CanMask, Is64 = Is64,
+            DefaultIrq = DefaultIrq, Masked = Masked, MsixCtrlMasked = MsixCtrlMasked, Affinity = Affinity,
+        };
+        return c;
+    }
+
+    /// <summary>msi_free_desc: the memory is gone. The model poisons what an error path could read
+    /// (zeroed by the allocator on reuse), so a use-after-free acts on nothing.</summary>
+    public void Free()
+    {
+        Freed = true;
+        CanMask = false;
+        MultiCap = 0;
+        Masked = 0;
+        Irq = 0;
+    }
+
+    public void Hash(ref StateHasher h)
+    {
+        h.Add(IsMsix); h.Add(MsiIndex); h.Add(Irq); h.Add(NvecUsed); h.Add(Multiple); h.Add(MultiCap);
+        h.Add(CanMask); h.Add(Masked); h.Add(MsixCtrlMasked); h.Add(IrteBase); h.Add(IrteCount);
+        h.Add(MaskUpdatesInFlight);
+        for (int k = 0; k < NvecUsed; k++) { h.Add(NomaskQuirk[k]); h.Add(EarlyActivated[k]); h.Add(Affinity?[k].Bits ?? 0); }
+    }
+
+    public override string ToString() =>
+        IsMsix ? $"msix[{MsiIndex}] irq {Irq}" : $"msi irq {Irq}+{NvecUsed} mme {Multiple}";
+}

@@ -1,0 +1,43 @@
+namespace IrqVerify.Model.Pci;
+
+/// <summary>One 16-byte MSI-X table entry: address lo/hi, data, vector control (bit 0 = mask).</summary>
+public struct MsixEntry
+{
+    public uint AddressLo, AddressHi, Data;
+    /// <summary>Vector control mask bit. Reset value: masked.</summary>
+    public bool Masked;
+    /// <summary>Oracle: a non-atomic rewrite of this entry's message is in progress (I-P13).</summary>
+    public bool WriteInProgress;
+
+    public readonly MsiMessage Message => new(AddressLo, AddressHi, Data);
+    public void Write(MsiMessage msg) { AddressLo = msg.AddressLo; AddressHi = msg.AddressHi; Data = msg.Data; }
+}
+
+/// <summary>
+/// The MSI-X capability (Message Control: table size − 1, MASKALL 0x4000, ENABLE 0x8000), the
+/// table in the BAR and the pending bit array.
+/// </summary>
+public sealed class MsixTable
+{
+    public const ushort FlagQSize = 0x07ff;
+    public const ushort FlagMaskAll = 0x4000;
+    public const ushort FlagEnable = 0x8000;
+
+    public MsixTable(int size)
+    {
+        Entries = new MsixEntry[size];
+        for (int i = 0; i < size; i++) Entries[i].Masked = true;
+        Pending = new bool[size];
+    }
+
+    public int Size => Entries.Length;
+    public bool Enable;
+    public bool MaskAll;
+    public readonly MsixEntry[] Entries;
+    public readonly bool[] Pending;
+
+    public ushort Control => (ushort)(Size - 1 | (MaskAll ? FlagMaskAll : 0) | (Enable ? FlagEnable : 0));
+
+    /// <summary>Can entry <paramref name="i"/> signal right now (function enabled, not masked)?</summary>
+    public bool CanSignal(int i) => Enable && !MaskAll && !Entries[i].Masked;
+}

@@ -1,0 +1,86 @@
+using IrqVerify.Model.Core;
+using IrqVerify.Model.Irq;
+
+namespace IrqVerify.Model.Pci;
+
+/// <summary>
+/// Per-vector masking at the function: MSI mask bits through the cached mask word under the
+/// per-device msi_lock (pci_msi_update_mask), MSI-X vector control bit 0 (pci_msix_mask/unmask).
+/// </summary>
+public sealed partial class PciBus
+{
+    /// <summary>
+    /// pci_msi_update_mask(desc, clear, set) as one step (msi_lock held inside it): cache and register
+    /// change together. Only capable bits are ever set (I-P8). No-op unless can_mask.
+    /// </summary>
+    internal static void MsiUpdateMask(PciDevice dev, MsiDescriptor desc, uint clear, uint set)
+    {
+        if (!desc.CanMask) return;
+        desc.Masked = desc.Masked & ~clear | set & CapableMask(desc);
+        dev.Msi!.MaskReg = desc.Masked;
+    }
+
+    /// <summary>msi_multi_mask() of a descriptor: the low 2^multi_cap bits (all 32 for multi_cap ≥ 5).</summary>
+    internal static uint CapableMask(MsiDescriptor desc) =>
+        desc.MultiCap >= 5 ? uint.MaxValue : (1u << (1 << desc.MultiCap)) - 1;
+
+    /// <summary>The irq_chip mask/unmask of vector k, atomically. Unmasking sends a pending vector.</summary>
+    internal void MaskVector(PciDevice dev, MsiDescriptor desc, int k, bool mask)
+    {
+        if (desc.IsMsix)
+        {
+            var x = dev.Msix!;
+            desc.MsixCtrlMasked = mask;
+            if (desc.MsiIndex >= x.Size) return;
+            x.Entries[desc.MsiIndex].Masked = mask;
+            if (!mask) DeliverPendingMsix(dev, desc.MsiIndex);
+            return;
+        }
+        uint bit = 1u << k;
+        MsiUpdateMask(dev, desc, mask ? 0 : bit, mask ? bit : 0);
+        if (!mask && dev.Msi!.Enable) DeliverPendingMsi(dev, k);
+    }
+
+    /// <summary>
+    /// pci_msi_mask_irq / pci_msi_unmask_irq(irq) called from a CPU (the chip callback as an
+    /// operation, so concurrent updates of one device's shared MSI mask word can interleave).
+    /// -EINVAL for an irq that is not a PCI/MSI irq.
+    /// </summary>
+    public IEnumerable<Sched> MaskIrqOp(int irq, bool mask, OpResult r)
+    {
+        yield return Sched.At(mask ? "pci_msi_mask_irq" : "pci_msi_unmask_irq");
+        if (m.Irqs[irq] is not { } d || !TryLookup(d, out var dev, out var desc, out int k)) { r.Fail(Errno.EINVAL); yield break; }
+        if (desc.IsMsix || !desc.CanMask) { MaskVector(dev, desc, k, mask); r.Set(0); yield break; }
+        foreach (var s in UpdateMaskSteps(dev, desc, k, mask)) yield return s;
+        r.Set(0);
+    }
+
+    /// <summary>
+    /// The MSI mask update of one vector. Reference: one step under msi_lock. K8 (pre-fix): the cached
+    /// read-modify-write and the register write are separate, unlocked steps, so two CPUs updating
+    /// different vectors can leave the register disagreeing with the cache (I-P7).
+    /// </summary>
+    private IEnumerable<Sched> UpdateMaskSteps(PciDevice dev, MsiDescriptor desc, int k, bool mask)
+    {
+        uint bit = 1u << k;
+        if (!m.Variants.K8)
+        {
+            yield return Sched.Under("pci_msi_update_mask.msi_lock", dev.MaskLock);
+            MaskVector(dev, desc, k, mask);
+            yield break;
+        }
+        desc.Masked = mask ? desc.Masked | bit & CapableMask(desc) : desc.Masked & ~bit;
+        uint value = desc.Masked;
+        desc.MaskUpdatesInFlight++;
+        yield return Sched.At("pci_msi_update_mask.write_register");
+        dev.Msi!.MaskReg = value;
+        desc.MaskUpdatesInFlight--;
+        if (!mask) DeliverPendingMsi(dev, k);
+    }
+
+    /// <summary>The chip callback on an irq (irq_mask / irq_unmask).</summary>
+    internal void MaskIrq(IrqDesc d, bool mask)
+    {
+        if (TryLookup(d, out var dev, out var desc, out int k)) MaskVector(dev, desc, k, mask);
+    }
+}

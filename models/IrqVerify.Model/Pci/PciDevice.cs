@@ -1,0 +1,102 @@
+using IrqVerify.Model.Core;
+
+namespace IrqVerify.Model.Pci;
+
+/// <summary>How a device last came back to INTx mode (oracle for I-P12 / I-P16).</summary>
+public enum IntxReason : byte { Boot, FailedEnable, MsiShutdown, MsixShutdown }
+
+/// <summary>The last pci_alloc_irq_vectors call while its result is still the device's mode (I-P11).</summary>
+public readonly record struct AllocRecord(int Min, int Max, int Result, DeviceMode Mode);
+
+public enum DeviceMode : byte { Intx, Msi, Msix }
+
+/// <summary>
+/// struct pci_dev, the interrupt part: pin irq, MSI / MSI-X capabilities, the software flags
+/// msi_enabled / msix_enabled, dev->irq, the INTx-disable command bit, and the per-device MSI
+/// descriptor xarray.
+/// </summary>
+public sealed class PciDevice
+{
+    public PciDevice(int index, DeviceConfig cfg)
+    {
+        Index = index;
+        Name = cfg.Name;
+        PinIrq = cfg.PinIrq;
+        Remapped = cfg.Remapped;
+        Irq = cfg.PinIrq;
+        if (cfg.Msi is { } msi) Msi = new MsiCapability(msi.Mmc, msi.MaskBit, msi.Is64);
+        if (cfg.Msix is { } x) Msix = new MsixTable(x.TableSize);
+    }
+
+    public int Index { get; }
+    public string Name { get; }
+    /// <summary>The INTx pin irq; 0 = no pin.</summary>
+    public int PinIrq { get; }
+    /// <summary>Behind the interrupt-remapping domain (which offers MSI_FLAG_MULTI_PCI_MSI).</summary>
+    public bool Remapped { get; }
+    public MsiCapability? Msi { get; }
+    public MsixTable? Msix { get; }
+
+    /// <summary>dev->irq: the pin irq, or the first MSI irq while MSI is enabled.</summary>
+    public int Irq;
+    public bool MsiEnabled;
+    public bool MsixEnabled;
+    /// <summary>PCI_COMMAND_INTX_DISABLE.</summary>
+    public bool IntxDisabled;
+
+    /// <summary>The descriptor xarray (MSI: index 0 only; MSI-X: table index).</summary>
+    public readonly SortedDictionary<int, MsiDescriptor> Descriptors = new();
+    /// <summary>Descriptors deliberately leaked by a teardown that found a handler still requested (I-P15).</summary>
+    public readonly List<MsiDescriptor> Leaked = new();
+
+    /// <summary>Fault injection: the next domain irq allocation for this device fails (-ENOMEM).</summary>
+    public bool FailNextAlloc;
+
+    // ---- oracle bookkeeping (not kernel state) ----
+
+    public IntxReason IntxReason;
+    public AllocRecord? LastAlloc;
+    /// <summary>Irqs freed while still activated (I-P10).</summary>
+    public int FreedWhileActivated;
+    /// <summary>The CPU running the careful msi_set_affinity sequence for this device, or -1 (I-V8).</summary>
+    public int CarefulCpu = -1;
+
+    public LockRef DescLock => LockRef.MsiDescs(Index);
+    public LockRef MaskLock => LockRef.Msi(Index);
+
+    public DeviceMode Mode => MsixEnabled ? DeviceMode.Msix : MsiEnabled ? DeviceMode.Msi : DeviceMode.Intx;
+
+    /// <summary>The MSI descriptor (index 0) while MSI is set up, else null.</summary>
+    public MsiDescriptor? MsiDesc => Descriptors.TryGetValue(0, out var d) && !d.IsMsix ? d : null;
+
+    /// <summary>The live or leaked descriptor covering Linux irq <paramref name="irq"/>.</summary>
+    public MsiDescriptor? DescriptorOf(int irq)
+    {
+        foreach (var d in Descriptors.Values) if (d.Covers(irq)) return d;
+        foreach (var d in Leaked) if (d.Covers(irq)) return d;
+        return null;
+    }
+
+    public void Hash(ref StateHasher h)
+    {
+        h.Add(Irq); h.Add(MsiEnabled); h.Add(MsixEnabled); h.Add(IntxDisabled); h.Add(FailNextAlloc);
+        h.Add((int)IntxReason); h.Add(FreedWhileActivated); h.Add(CarefulCpu);
+        if (Msi is { } c)
+        {
+            h.Add(c.Enable); h.Add(c.Mme); h.Add(c.AddressLo); h.Add(c.AddressHi); h.Add(c.Data); h.Add(c.MaskReg); h.Add(c.PendingReg);
+        }
+        if (Msix is { } x)
+        {
+            h.Add(x.Enable); h.Add(x.MaskAll);
+            for (int i = 0; i < x.Size; i++)
+            {
+                ref var e = ref x.Entries[i];
+                h.Add(e.AddressLo); h.Add(e.AddressHi); h.Add(e.Data); h.Add(e.Masked); h.Add(e.WriteInProgress); h.Add(x.Pending[i]);
+            }
+        }
+        h.Add(Descriptors.Count);
+        foreach (var d in Descriptors.Values) d.Hash(ref h);
+        h.Add(Leaked.Count);
+        foreach (var d in Leaked) d.Hash(ref h);
+    }
+}
