@@ -20,6 +20,24 @@ public static class InvariantCatalog
         list.AddRange(Pci.PciInvariants.All);
         list.AddRange(Xen.XenInvariants.All);
         list.AddRange(GenericInvariants.All);
-        return list;
+        return Compose(list);
+    }
+
+    /// <summary>
+    /// Some invariants span layers (I-V8: the vector domain checks each irq's hardware target, the
+    /// PCI layer checks what the device's message registers and IRTEs emit). Each layer checks its
+    /// own state; here the parts become one check per catalogue ID, in first-registered order.
+    /// </summary>
+    private static IReadOnlyList<InvariantCheck> Compose(List<InvariantCheck> parts)
+    {
+        var result = new List<InvariantCheck>();
+        foreach (var group in parts.GroupBy(c => c.Id))
+        {
+            var all = group.ToArray();
+            if (all.Length == 1) { result.Add(all[0]); continue; }
+            result.Add(new InvariantCheck(group.Key, all[0].Kind, string.Join("; ", all.Select(c => c.Summary)),
+                (m, v) => { foreach (var c in all) c.Check(m, v); }));
+        }
+        return result;
     }
 }
