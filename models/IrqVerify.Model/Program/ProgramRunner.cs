@@ -1,6 +1,7 @@
 using System.Globalization;
 using IrqVerify.Model.Core;
 using IrqVerify.Model.Invariants;
+using IrqVerify.Model.Refinement;
 
 namespace IrqVerify.Model.Program;
 
@@ -30,6 +31,8 @@ public sealed class RunOptions
     public bool Drain { get; init; } = true;
     /// <summary>Writes one line per operation (and the machine's trace, if it has one) here.</summary>
     public TextWriter? Log { get; init; }
+    /// <summary>After every operation, check that the step refines the abstract specification (id REFINE).</summary>
+    public bool CheckRefinement { get; init; } = true;
     /// <summary>Restrict checks to these invariants (null = the whole catalogue).</summary>
     public IReadOnlyList<InvariantCheck>? Checks { get; init; }
 }
@@ -54,16 +57,21 @@ public static class ProgramRunner
         int line = 0;
         string op = "(boot)";
 
-        void CheckSafety(string where)
+        void Record(List<Violation> found, string where)
         {
-            scratch.Clear();
-            foreach (var c in safety) c.Check(m, scratch);
-            foreach (var v in scratch)
+            foreach (var v in found)
                 if (seen.Add(v))
                 {
                     report.Violations.Add(new FoundViolation(v, line, op, where));
                     o.Log?.WriteLine($"      !! {v}");
                 }
+        }
+
+        void CheckSafety(string where)
+        {
+            scratch.Clear();
+            foreach (var c in safety) c.Check(m, scratch);
+            Record(scratch, where);
         }
 
         var previousHook = m.AfterStep;
@@ -83,6 +91,7 @@ public static class ProgramRunner
                 int cpu = spec.CpuParam >= 0 ? (int)args[spec.CpuParam] : spec.IsEnvironment ? -1 : 0;
                 var result = new OpResult();
                 int diagBefore = m.Diagnostics.Count;
+                var before = o.CheckRefinement ? AbstractState.Of(m) : null;
                 o.Log?.WriteLine($"{lineNo,4}  {op}");
                 string thread = (cpu >= 0 ? $"cpu{cpu}" : "env") + ":" + call.Op;
                 m.Run(thread, cpu, spec.Body(m, args, result));
@@ -92,6 +101,12 @@ public static class ProgramRunner
                 report.Ops.Add(new OpOutcome(lineNo, call, res, diags));
                 o.Log?.WriteLine($"      -> {res}");
                 if (!o.CheckEveryStep) CheckSafety("after " + call.Op);
+                if (before is not null)
+                {
+                    scratch.Clear();
+                    AbstractSpec.Check(call.Op, args, result, before, AbstractState.Of(m), scratch);
+                    Record(scratch, "after " + call.Op);
+                }
             }
             if (o.Drain)
             {
@@ -102,12 +117,7 @@ public static class ProgramRunner
                 CheckSafety("after drain");
                 scratch.Clear();
                 foreach (var c in eventual) c.Check(m, scratch);
-                foreach (var v in scratch)
-                    if (seen.Add(v))
-                    {
-                        report.Violations.Add(new FoundViolation(v, line, op, "quiescence"));
-                        o.Log?.WriteLine($"      !! {v}");
-                    }
+                Record(scratch, "quiescence");
             }
         }
         finally

@@ -1,0 +1,148 @@
+using IrqVerify.Model.Core;
+using IrqVerify.Model.Irq;
+using IrqVerify.Model.Pci;
+using IrqVerify.Model.Program;
+
+namespace IrqVerify.Model.Refinement;
+
+/// <summary>
+/// The abstract specification of every operation, as a relation between the abstract state before
+/// and after it: what must change (a successful enable gives the device n irqs in the right mode; a
+/// bind maps a port to a new irq) and what must not (a failed enable leaves no trace; a Xen operation
+/// never touches a PCI device; request_irq changes only its irq's handler). After every operation the
+/// runner checks that the detailed model's step, seen through <see cref="AbstractState.Of"/>, is one
+/// the specification allows. Violations are reported with the id "REFINE".
+/// </summary>
+public static class AbstractSpec
+{
+    public const string Id = "REFINE";
+
+    private enum Area { Generic, Pci, Xen, Vector }
+
+    private static Area AreaOf(string op) =>
+        op.StartsWith("pci_", StringComparison.Ordinal) || op is "device_raise" or "fail_next_irq_alloc" ? Area.Pci
+        : op.StartsWith("xen_", StringComparison.Ordinal) || op.StartsWith("bind_", StringComparison.Ordinal) || op.StartsWith("unbind_", StringComparison.Ordinal) || op.StartsWith("evtchn_", StringComparison.Ordinal) ? Area.Xen
+        : op is "request_irq" or "free_irq" or "disable_irq" or "enable_irq" or "irq_set_affinity" or "fault_next_request_irq" ? Area.Generic
+        : Area.Vector;
+
+    /// <summary>Appends a violation for every way the step <paramref name="before"/> → <paramref name="after"/> is not allowed.</summary>
+    public static void Check(string op, OpArgs args, OpResult r, AbstractState before, AbstractState after, List<Violation> v)
+    {
+        void Fail(string why) => v.Add(new Violation(Id, $"{op}: {why}"));
+        var area = AreaOf(op);
+
+        // Frame conditions: an operation of one area leaves the others' abstract state alone.
+        if (area is Area.Xen or Area.Vector or Area.Generic && !before.SameDevices(after))
+            Fail("changed a PCI device's mode or irqs");
+        if (area is Area.Pci or Area.Vector or Area.Generic && !before.SamePorts(after))
+            Fail("changed the port → irq mapping");
+        if (area is Area.Generic && !before.SameIrqSet(after))
+            Fail("allocated or freed a Linux irq");
+
+        switch (op)
+        {
+            case "pci_alloc_irq_vectors":
+            case "pci_enable_msi":
+            {
+                int dev = args.Int(0);
+                if (dev < 0 || dev >= before.Devices.Count) break;
+                var b = before.Devices[dev];
+                var a = after.Devices[dev];
+                if (!r.Ok)
+                {
+                    if (!a.Equals(b) || !before.SameIrqSet(after)) Fail($"failed with {r.Error.Format()} but left a trace: {b} → {a}");
+                    break;
+                }
+                int n = op == "pci_enable_msi" ? 1 : (int)r.Value;
+                if (op == "pci_alloc_irq_vectors" && (n < args.Int(1) || n > args.Int(2))) Fail($"returned {n} outside [{args.Int(1)}, {args.Int(2)}]");
+                if (b.Mode != DeviceMode.Intx) Fail($"succeeded although the device was already in {b.Mode}");
+                if (a.Mode == DeviceMode.Intx)
+                {
+                    if (n != 1 || a.Irqs.Count != 0) Fail($"INTx fallback must return 1 and own no MSI irqs, got {n}, {a}");
+                }
+                else if (a.Irqs.Count != n) Fail($"returned {n} but the device owns {a.Irqs.Count} irqs ({a})");
+                break;
+            }
+            case "pci_free_irq_vectors":
+            case "pci_disable_msi":
+            case "pci_disable_msix":
+            {
+                int dev = args.Int(0);
+                if (dev < 0 || dev >= before.Devices.Count) break;
+                var b = before.Devices[dev];
+                bool handlerRequested = b.Irqs.Any(i => before.Irqs.TryGetValue(i, out var ai) && ai.HasHandler);
+                bool applies = op == "pci_free_irq_vectors" || (op == "pci_disable_msi" ? b.Mode == DeviceMode.Msi : b.Mode == DeviceMode.Msix);
+                if (!applies)
+                {
+                    if (!after.Devices[dev].Equals(b)) Fail($"changed a device that was not in that mode: {b} → {after.Devices[dev]}");
+                    break;
+                }
+                if (handlerRequested) break; // contract violation (I-P15): the kernel deliberately leaks
+                var a = after.Devices[dev];
+                if (a.Mode != DeviceMode.Intx || a.Irqs.Count != 0) Fail($"after disable the device must be INTx with no irqs, got {a}");
+                foreach (int i in b.Irqs)
+                    if (after.Irqs.ContainsKey(i)) Fail($"irq {i} survived the disable");
+                break;
+            }
+            case "pci_msix_alloc_irq_at":
+            {
+                int dev = args.Int(0);
+                if (dev < 0 || dev >= before.Devices.Count) break;
+                var b = before.Devices[dev];
+                var a = after.Devices[dev];
+                if (!r.Ok) { if (!a.Equals(b)) Fail($"failed with {r.Error.Format()} but changed the device: {b} → {a}"); break; }
+                if (a.Mode != DeviceMode.Msix || a.Irqs.Count != b.Irqs.Count + 1) Fail($"must add exactly one MSI-X irq: {b} → {a}");
+                break;
+            }
+            case "pci_msix_free_irq":
+            {
+                int dev = args.Int(0);
+                if (dev < 0 || dev >= before.Devices.Count || !r.Ok) break;
+                var a = after.Devices[dev];
+                if (a.Mode != DeviceMode.Msix) Fail($"freeing one dynamic MSI-X irq must leave MSI-X enabled, got {a}");
+                break;
+            }
+            case "request_irq":
+            {
+                int irq = args.Int(0);
+                bool had = before.Irqs.TryGetValue(irq, out var b);
+                if (r.Ok && !(after.Irqs.TryGetValue(irq, out var a) && a.HasHandler)) Fail($"succeeded but irq {irq} has no handler");
+                if (!r.Ok && had && after.Irqs.TryGetValue(irq, out var a2) && a2.HasHandler != b.HasHandler) Fail($"failed with {r.Error.Format()} but changed irq {irq}'s handler");
+                break;
+            }
+            case "free_irq":
+            {
+                int irq = args.Int(0);
+                if (r.Ok && after.Irqs.TryGetValue(irq, out var a) && a.HasHandler) Fail($"succeeded but irq {irq} still has a handler");
+                break;
+            }
+            case "bind_evtchn_to_irq":
+            case "bind_evtchn_to_irq_lateeoi":
+            case "bind_virq_to_irq":
+            case "bind_ipi_to_irq":
+            {
+                if (!r.Ok) { if (!before.SamePorts(after)) Fail($"failed with {r.Error.Format()} but changed the port mapping"); break; }
+                int irq = (int)r.Value;
+                if (!after.Irqs.TryGetValue(irq, out var a) || a.Owner != IrqOwner.Xen) Fail($"returned irq {irq}, which is not a Xen irq");
+                if (!after.MapsIrq(irq)) Fail($"no port maps to the returned irq {irq}");
+                break;
+            }
+            case "unbind_from_irq":
+            case "unbind_from_irqhandler":
+            {
+                int irq = args.Int(0);
+                if (!r.Ok) break;
+                // Either fully gone (mapping removed, irq freed) or untouched (a refcounted channel
+                // still in use); never half-unbound.
+                bool gone = !after.Irqs.ContainsKey(irq) && !after.MapsIrq(irq);
+                bool kept = after.Irqs.ContainsKey(irq) && after.MapsIrq(irq);
+                if (!gone && !kept) Fail($"irq {irq} is half-unbound (irq exists: {after.Irqs.ContainsKey(irq)}, port mapped: {after.MapsIrq(irq)})");
+                break;
+            }
+        }
+
+        // Every existing irq owns at most two (cpu, vector) pairs: its vector and, during a move, the old one.
+        foreach (var (irq, a) in after.Irqs)
+            if (a.VectorPairs > 2) Fail($"irq {irq} owns {a.VectorPairs} (cpu, vector) pairs");
+    }
+}
