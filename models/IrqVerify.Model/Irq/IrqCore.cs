@@ -47,6 +47,16 @@ public sealed class IrqCore(Machine m)
     /// </summary>
     public Errno Startup(IrqDesc d)
     {
+        var e = StartupActivate(d, out bool enable);
+        if (e == Errno.Ok && enable) StartupEnable(d);
+        return e;
+    }
+
+    /// <summary>The activation half of irq_startup; <paramref name="enable"/> is false for a managed
+    /// irq put in managed shutdown (IRQ_STARTUP_ABORT).</summary>
+    private Errno StartupActivate(IrqDesc d, out bool enable)
+    {
+        enable = false;
         if (d.Chip is null) return Errno.EINVAL;
         if (d.Managed && d.Affinity.And(d.Chip.OnlineCpus).IsEmpty)
         {
@@ -54,15 +64,20 @@ public sealed class IrqCore(Machine m)
             m.Trace?.Effect($"irq {d.Irq}: managed, no online CPU in {d.Affinity}: managed shutdown");
             return Errno.Ok;
         }
-        if (d.ActivatedReserved) { d.Activated = false; d.ActivatedReserved = false; }
         // __irq_startup_managed clears the managed-shutdown state before activating, so that the
         // domain assigns a real vector instead of parking the irq at the shutdown vector again.
         d.ManagedShutdown = false;
+        if (d.ActivatedReserved) { d.Activated = false; d.ActivatedReserved = false; }
         var e = Activate(d, reserve: false);
-        if (e != Errno.Ok) return e;
+        enable = e == Errno.Ok;
+        return e;
+    }
+
+    /// <summary>The enable half of irq_startup: started, and unmasked unless disabled.</summary>
+    private void StartupEnable(IrqDesc d)
+    {
         d.Started = true;
         if (d.DisableDepth == 0) Unmask(d);
-        return Errno.Ok;
     }
 
     /// <summary>irq_shutdown_and_deactivate: mask, not started, deactivate.</summary>
@@ -106,7 +121,9 @@ public sealed class IrqCore(Machine m)
             yield break;
         }
         d.Action = name;
-        var e = Startup(d);
+        // __setup_irq → irq_activate, then irq_startup: irq_setup_affinity before __irq_startup
+        // (IRQCHIP_AFFINITY_PRE_STARTUP, as the x86 PCI/MSI chips have), then enable.
+        var e = StartupActivate(d, out bool enable);
         if (e != Errno.Ok)
         {
             d.Action = null;
@@ -114,9 +131,31 @@ public sealed class IrqCore(Machine m)
             r.Fail(e);
             yield break;
         }
+        if (enable)
+        {
+            foreach (var s in SetupAffinity(d)) yield return s;
+            StartupEnable(d);
+        }
         d.AwaitingHandler = false;
         m.Trace?.Effect($"irq {irq}: handler '{name}' requested, started={d.Started}");
         r.Set(0);
+    }
+
+    /// <summary>
+    /// irq_setup_affinity, part of irq_startup for non-managed irqs: retarget to the affinity mask
+    /// restricted to online CPUs (all online CPUs if none is left). A no-op when the current target
+    /// is online and in the mask (I-V10); it moves an irq that was activated early and whose CPU
+    /// went offline before the driver requested it (migrate_one_irq skips unstarted irqs).
+    /// </summary>
+    private IEnumerable<Sched> SetupAffinity(IrqDesc d)
+    {
+        if (d.Managed || d.IsPerCpu || d.Chip is null) yield break;
+        var online = d.Chip.OnlineCpus;
+        var mask = d.Affinity.And(online);
+        if (mask.IsEmpty) mask = online;
+        if (mask.IsEmpty || (!d.EffectiveAffinity.IsEmpty && d.EffectiveAffinity.IsSubsetOf(mask))) yield break;
+        var res = new OpResult();
+        foreach (var s in d.Chip.SetAffinity(d, mask, false, res)) yield return s;
     }
 
     /// <summary>

@@ -349,7 +349,7 @@ public static class PciInvariants
         for (int i = 0; i < t.Count; i++)
         {
             var e = t.Entries[i];
-            if (!e.Present || e.Vector == VectorDomain.ManagedIrqShutdownVector) continue;
+            if (!e.Present || e.Vector == VectorDomain.ManagedIrqShutdownVector || m.Irqs[e.Irq] is not { Started: true }) continue;
             if (e.Cpu < 0 || e.Cpu >= m.Config.Cpus || m.Vector.VectorIrq(e.Cpu, e.Vector) != e.Irq)
                 v.Add(new("I-V8", $"IRTE {i} of irq {e.Irq} sends to cpu{e.Cpu}/0x{e.Vector:x2}, not its installed vector"));
         }
@@ -358,6 +358,8 @@ public static class PciInvariants
     private static void CheckTarget(Machine m, PciDevice dev, MsiMessage msg, int irq, string what, List<Violation> v)
     {
         if (!msg.IsValid || msg.IsRemapped || msg.Vector == VectorDomain.ManagedIrqShutdownVector) return;
+        // An activated irq that is not started cannot fire yet; irq_setup_affinity retargets it at startup.
+        if (m.Irqs[irq] is not { Started: true }) return;
         int cpu = msg.DestCpu;
         if (cpu >= m.Config.Cpus)
         {

@@ -46,8 +46,11 @@ public static class VectorInvariants
             if (a is null || !Real(a.Vector)) continue;
             if (!m.Matrix.Map(a.Cpu).AllocMap.Test(a.Vector))
                 v.Add(new("I-V1", $"irq {a.Irq}: vector 0x{a.Vector:x} on CPU{a.Cpu} not allocated in the matrix"));
-            // A dead CPU's table is wiped by fixup_irqs and rewritten by lapic_online.
+            // A dead CPU's table is wiped by fixup_irqs and rewritten by lapic_online. fixup_irqs also
+            // wipes the entries of irqs that are activated but not started (migrate_one_irq skips
+            // them; irq_setup_affinity moves them when they are started).
             if (vd.Cpus[a.Cpu].State == CpuState.Offline) continue;
+            if (vd.Cpus[a.Cpu].State != CpuState.Online && m.Irqs[a.Irq] is not { Started: true }) continue;
             int e = vd.Cpus[a.Cpu].VectorIrq[a.Vector];
             if (e != a.Irq)
                 v.Add(new("I-V1", $"irq {a.Irq}: vector_irq[CPU{a.Cpu}][0x{a.Vector:x}] is {EntryText(e)}"));
@@ -168,7 +171,9 @@ public static class VectorInvariants
         var vd = m.Vector;
         foreach (var a in vd.ApicTable)
         {
-            if (a is null || m.Irqs[a.Irq] is not { Activated: true } || !Real(a.HwVector)) continue;
+            // Only started irqs can fire: an activated, unstarted irq left on a CPU that went down is
+            // retargeted by irq_setup_affinity when it is started.
+            if (a is null || m.Irqs[a.Irq] is not { Activated: true, Started: true } || !Real(a.HwVector)) continue;
             if (a.HwCpu < 0 || a.HwCpu >= vd.Cpus.Count || vd.Cpus[a.HwCpu].State == CpuState.Offline
                 || !vd.HitsInstalledVector(a.HwCpu, a.HwVector))
                 v.Add(new("I-V8", $"irq {a.Irq}: hardware aimed at CPU{a.HwCpu} vector 0x{a.HwVector:x}, which nothing handles"));

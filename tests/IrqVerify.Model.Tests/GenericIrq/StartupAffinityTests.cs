@@ -1,0 +1,30 @@
+using IrqVerify.Model.Program;
+
+namespace IrqVerify.Model.Tests.GenericIrq;
+
+public class StartupAffinityTests
+{
+    [Fact]
+    public void Early_activated_irq_whose_cpu_went_offline_is_retargeted_at_request_irq()
+    {
+        // dev1's plain MSI has no per-vector mask: no reservation mode, so the irq gets a real
+        // vector at allocation (CPU0, first on ties). CPU0 then goes offline before the driver
+        // requests the irq; migrate_one_irq skips unstarted irqs, so irq_setup_affinity in
+        // irq_startup must move it to an online CPU.
+        const string text = """
+            n = pci_alloc_irq_vectors(dev1, 1, 1, msi)
+            a = pci_irq_vector(dev1, 0)
+            cpu_offline(0)
+            request_irq(a)
+            device_raise(dev1, 0)
+            """;
+        var m = new IrqVerify.Model.Machine(MachineConfig.Default());
+        var report = ProgramRunner.Run(m, ProgramParser.Parse(text, "t.irq"));
+        Assert.True(report.Ok, string.Join("\n", report.Violations));
+        int irq = int.Parse(report.Ops[1].Result);
+        var apic = m.Vector.Apic(irq)!;
+        Assert.NotEqual(0, apic.Cpu);
+        Assert.True(m.Vector.OnlineMask.Contains(apic.Cpu));
+        Assert.Equal(1, m.Irqs[irq]!.Invocations);
+    }
+}
