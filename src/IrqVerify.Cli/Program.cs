@@ -15,6 +15,8 @@ public static class Program
         root.Subcommands.Add(ListCommands.Ops(stdout));
         root.Subcommands.Add(ListCommands.Invariants(stdout));
         root.Subcommands.Add(ListCommands.Machine(stdout, stderr));
+        root.Subcommands.Add(ExploreCommand.Build(stdout, stderr));
+        root.Subcommands.Add(ReplayCommand.Build(stdout, stderr));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

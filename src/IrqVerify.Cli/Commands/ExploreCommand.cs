@@ -1,0 +1,140 @@
+using System.CommandLine;
+using System.Globalization;
+using IrqVerify.Explorer;
+using IrqVerify.Model;
+
+namespace IrqVerify.Cli.Commands;
+
+/// <summary>
+/// irqverify explore SCENARIO --strategy random|pct|delay|portfolio|dfs [--iterations N | --budget 30s]
+/// [--seed S] [--variant K10]: explores interleavings of a scenario; on a failure prints the violated
+/// ids, the minimized decision log, its per-CPU timeline, writes the schedule file and the one-line
+/// replay command (exit 1); clean runs print the totals ("exhausted: N states, M schedules" for a
+/// finished dfs) and exit 0; bad input exits 2. --bench runs the measurements instead.
+/// </summary>
+public static class ExploreCommand
+{
+    public static Command Build(TextWriter stdout, TextWriter stderr)
+    {
+        var scenario = new Argument<string?>("scenario") { Description = "Scenario file (models/scenarios/*.scn)", Arity = ArgumentArity.ZeroOrOne };
+        var strategy = new Option<string>("--strategy") { Description = "random | pct | delay | portfolio | dfs", DefaultValueFactory = _ => "portfolio" };
+        var iterations = new Option<long?>("--iterations") { Description = "Schedules to run (default 1000; dfs: until exhausted)" };
+        var budget = new Option<string?>("--budget") { Description = "Wall-clock budget, e.g. 30s, 2m, 500ms" };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the randomized strategies", DefaultValueFactory = _ => 1UL };
+        var variant = new Option<string[]>("--variant") { Description = "Re-inject a known bug: K1..K15 (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var depth = new Option<int>("--depth") { Description = "PCT depth d", DefaultValueFactory = _ => 3 };
+        var delays = new Option<int>("--delays") { Description = "Delays of delay-bounding", DefaultValueFactory = _ => 2 };
+        var preemptions = new Option<int?>("--preemptions") { Description = "dfs preemption bound (default: the scenario's)" };
+        var unbounded = new Option<bool>("--no-preemption-bound") { Description = "dfs without a preemption bound" };
+        var noCache = new Option<bool>("--no-cache") { Description = "dfs without state caching" };
+        var noSym = new Option<bool>("--no-symmetry") { Description = "dfs without symmetry reduction" };
+        var noMin = new Option<bool>("--no-minimize") { Description = "Report the failing schedule as found" };
+        var output = new Option<string?>("--out") { Description = "Where to write the failing schedule (default: ./SCENARIO-VARIANT.schedule)" };
+        var bench = new Option<bool>("--bench") { Description = "Measure schedules/s and time to first detection per strategy and race (median over seeds)" };
+        var seeds = new Option<int>("--seeds") { Description = "Seeds per strategy in --bench", DefaultValueFactory = _ => 10 };
+        var cmd = new Command("explore", "Explore interleavings of a concurrency scenario (controlled scheduling, replayable failures)")
+        {
+            scenario, strategy, iterations, budget, seed, variant, depth, delays, preemptions, unbounded, noCache, noSym, noMin, output, bench, seeds,
+        };
+        cmd.SetAction(p =>
+        {
+            try
+            {
+                if (p.GetValue(bench))
+                    return IrqVerify.Explorer.Bench.Run(p.GetValue(scenario), p.GetValue(seeds), ParseBudget(p.GetValue(budget)), stdout);
+                string? path = p.GetValue(scenario);
+                if (path is null) throw new ModelInputException("explore", 0, 0, "a scenario file is required (or --bench)");
+                var o = new ExploreOptions
+                {
+                    Strategy = p.GetValue(strategy)!,
+                    Seed = p.GetValue(seed),
+                    Iterations = p.GetValue(iterations),
+                    Budget = ParseBudget(p.GetValue(budget)),
+                    Depth = p.GetValue(depth),
+                    Delays = p.GetValue(delays),
+                    PreemptionBound = p.GetValue(preemptions),
+                    NoPreemptionBound = p.GetValue(unbounded),
+                    Cache = !p.GetValue(noCache),
+                    Symmetry = !p.GetValue(noSym),
+                    Minimize = !p.GetValue(noMin),
+                };
+                return Execute(path, o, p.GetValue(variant), p.GetValue(output), stdout, stderr);
+            }
+            catch (ModelInputException e)
+            {
+                stderr.WriteLine(Inputs.Format(e));
+                return ExitCodes.BadInput;
+            }
+        });
+        return cmd;
+    }
+
+    public static TimeSpan? ParseBudget(string? text)
+    {
+        if (text is null) return null;
+        string t = text.Trim();
+        double scale = 1;
+        string num = t;
+        if (t.EndsWith("ms", StringComparison.Ordinal)) { scale = 0.001; num = t[..^2]; }
+        else if (t.EndsWith('s')) num = t[..^1];
+        else if (t.EndsWith('m')) { scale = 60; num = t[..^1]; }
+        else if (t.EndsWith('h')) { scale = 3600; num = t[..^1]; }
+        if (!double.TryParse(num, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || v <= 0)
+            throw new ModelInputException("--budget", 0, 0, $"expected a duration like 30s, 2m or 500ms, found '{text}'");
+        return TimeSpan.FromSeconds(v * scale);
+    }
+
+    public static int Execute(string path, ExploreOptions o, string[]? variantNames, string? outPath, TextWriter stdout, TextWriter stderr)
+    {
+        if (!ExploreOptions.StrategyNames.Contains(o.Strategy))
+            throw new ModelInputException("--strategy", 0, 0, $"unknown strategy '{o.Strategy}' (random, pct, delay, portfolio, dfs)");
+        var s = ScenarioParser.Load(path);
+        var v = Inputs.ParseVariants(variantNames);
+        stdout.WriteLine($"irqverify explore {path} (strategy {o.Strategy}, seed {o.Seed}, variant {v}, {s.Threads.Count} threads, step bound {s.StepBound})");
+        if (ScenarioCheck.Setup(s, v) is { } problem) throw new ModelInputException(path, 0, 0, problem);
+        bool progressShown = false;
+        var opts = new ExploreOptions
+        {
+            Strategy = o.Strategy, Seed = o.Seed, Iterations = o.Iterations, Budget = o.Budget, Depth = o.Depth, Delays = o.Delays,
+            PreemptionBound = o.PreemptionBound, NoPreemptionBound = o.NoPreemptionBound, Cache = o.Cache, Symmetry = o.Symmetry,
+            Minimize = o.Minimize,
+            Progress = pr =>
+            {
+                if (pr.Elapsed.TotalSeconds < 1) return;
+                progressShown = true;
+                string states = pr.States > 0 ? $", {pr.States} states" : "";
+                stderr.Write($"\r  {pr.Elapsed.TotalSeconds,6:F1}s  {pr.Schedules} schedules ({pr.Schedules / pr.Elapsed.TotalSeconds:F0}/s{states}, {pr.Pruned} pruned)   ");
+            },
+        };
+        var r = Exploration.Run(s, v, opts);
+        if (progressShown) stderr.WriteLine();
+        string rate = $"{r.SchedulesPerSecond:F0} schedules/s";
+        if (r.Ok)
+        {
+            if (r.Exhausted)
+                stdout.WriteLine($"exhausted: {r.States} states, {r.Schedules} schedules ({r.Pruned} cut at a seen state) in {r.Elapsed.TotalSeconds:F2}s ({rate}) — no violation within the bound");
+            else
+                stdout.WriteLine($"OK: {r.Schedules} schedules, no violation ({r.Elapsed.TotalSeconds:F2}s, {rate}{(r.States > 0 ? $", {r.States} states" : "")}); not exhaustive");
+            return ExitCodes.Clean;
+        }
+        var f = r.Minimized!;
+        stdout.WriteLine($"FOUND after {r.FoundAt} schedule(s) in {r.TimeToFound.TotalSeconds:F3}s: {r.Found!.Summary}");
+        stdout.WriteLine($"minimized: {r.Found.Preemptions} -> {f.Preemptions} preemption(s), {r.Found.RunSteps} -> {f.RunSteps} step(s)");
+        foreach (var m in f.Messages.Take(6)) stdout.WriteLine("  " + m);
+        string file = outPath ?? $"{s.Name}{string.Concat(v.Enabled().Select(n => "-" + n))}.schedule";
+        var sf = ScheduleFile.From(s, v, f, $"{r.Strategy} seed {o.Seed}, schedule {r.FoundAt}");
+        sf.Save(file);
+        var replay = Replayer.Run(s, v, f.Log);
+        stdout.WriteLine();
+        stdout.WriteLine("decision log:");
+        stdout.Write(f.FormatLog());
+        stdout.WriteLine();
+        stdout.WriteLine("timeline:");
+        stdout.Write(replay.Timeline.Print());
+        stdout.WriteLine();
+        stdout.WriteLine($"FAIL: {f.Summary} (violated: {string.Join(", ", f.Ids)})");
+        stdout.WriteLine($"schedule written to {file}");
+        stdout.WriteLine($"replay: irqverify replay {file}");
+        return ExitCodes.Found;
+    }
+}

@@ -1,0 +1,292 @@
+using IrqVerify.Explorer.Strategies;
+using IrqVerify.Model;
+using IrqVerify.Model.Core;
+using IrqVerify.Model.Invariants;
+
+namespace IrqVerify.Explorer;
+
+/// <summary>How one schedule ended.</summary>
+public enum Outcome { Pass, Fail, Pruned }
+
+/// <summary>
+/// The controlled scheduler: runs one schedule of a scenario at a time. It resets the machine, turns
+/// each scenario thread into a <see cref="ModelThread"/>, and at every scheduling point asks the
+/// strategy which enabled thread steps next; the model's own choices (<see cref="IDecisionSource"/>)
+/// go to the same strategy. Safety invariants and fatal diagnostics are checked after every step,
+/// eventual invariants after the drain at quiescence; the step bound turns a livelock into a
+/// liveness failure. Every decision lands in one log. Buffers are reused across schedules.
+/// </summary>
+public sealed class ScheduleRunner : IDecisionSource, ISchedulerView
+{
+    private readonly Scenario _s;
+    private readonly IScenarioReset _reset;
+    private readonly InvariantCheck[] _safety;
+    private readonly InvariantCheck[] _eventual;
+    private readonly int _bound;
+    private readonly long[] _vars;
+    private readonly ThreadState[] _ts;
+    private readonly ModelThread[] _threads;
+    private readonly int[] _enabled;
+    private readonly ulong[] _keyBuf;
+    private readonly List<Violation> _scratch = new();
+    private readonly List<LogEntry> _log = new(256);
+    private IStrategy _strategy = null!;
+    private Machine _m = null!;
+    private int _stepping = -1;
+    private bool _needKeys;
+
+    public ScheduleRunner(Scenario scenario, Variants variants, IScenarioReset? reset = null, int? stepBound = null)
+    {
+        _s = scenario;
+        Variants = variants;
+        _reset = reset ?? new RebuildReset(scenario, variants);
+        _safety = InvariantCatalog.All.Where(c => c.Kind == InvariantKind.Safety).ToArray();
+        _eventual = InvariantCatalog.All.Where(c => c.Kind == InvariantKind.Eventual).ToArray();
+        _bound = stepBound ?? scenario.StepBound;
+        _vars = new long[scenario.Variables.Count];
+        int n = scenario.Threads.Count;
+        _ts = new ThreadState[n];
+        for (int i = 0; i < n; i++) _ts[i] = new ThreadState();
+        _threads = new ModelThread[n];
+        _enabled = new int[n];
+        _keyBuf = new ulong[n];
+    }
+
+    public Scenario Scenario => _s;
+    public Variants Variants { get; }
+    /// <summary>The last schedule's decisions (valid until the next run).</summary>
+    public IReadOnlyList<LogEntry> Log => _log;
+    /// <summary>The machine of the last schedule (for dumps after a replay).</summary>
+    public Machine Machine => _m;
+    /// <summary>Receives the machine's trace during the run (replay's timeline); null in searches.</summary>
+    public ITraceSink? Trace { get; set; }
+    /// <summary>Called before each step with the thread about to run (the timeline records rows).</summary>
+    public Action<int, string>? BeforeStep { get; set; }
+
+    public int Step { get; private set; }
+    public int Current { get; private set; }
+    public int Preemptions { get; private set; }
+    public int ThreadCount => _threads.Length;
+    public Failure? LastFailure { get; private set; }
+
+    /// <summary>Runs one schedule under <paramref name="strategy"/> (its NextIteration already called).</summary>
+    public Outcome Run(IStrategy strategy)
+    {
+        _strategy = strategy;
+        _needKeys = strategy.NeedsStateKeys;
+        _log.Clear();
+        LastFailure = null;
+        Step = 0;
+        Current = -1;
+        Preemptions = 0;
+        _m = _reset.Reset(_vars, Trace);
+        _m.Decisions = this;
+        for (int i = 0; i < _threads.Length; i++)
+        {
+            _ts[i].Reset();
+            var t = _s.Threads[i];
+            _threads[i] = new ModelThread(i + 1, t.Name, t.Cpu, Body(_m, t, _ts[i]));
+        }
+        int diags = _m.Diagnostics.Count;
+        var outcome = Loop(ref diags);
+        strategy.EndIteration(Step);
+        return outcome;
+    }
+
+    private Outcome Loop(ref int diags)
+    {
+        while (true)
+        {
+            int n = CollectEnabled();
+            if (n == 0)
+            {
+                if (AllDone()) return Quiescence(ref diags);
+                return Fail(FailureKind.Deadlock, ["DEADLOCK"], [BlockedText()]);
+            }
+            if (Step >= _bound)
+                return Fail(FailureKind.Liveness, ["LIVENESS"], [$"no quiescence within {_bound} steps (livelock?)"]);
+            int pick = _strategy.PickThread(this, _enabled.AsSpan(0, n));
+            if (pick < 0) return Outcome.Pruned;
+            int ti = _enabled[pick];
+            if (Current >= 0 && ti != Current && Array.IndexOf(_enabled, Current, 0, n) >= 0) Preemptions++;
+            var th = _threads[ti];
+            _log.Add(LogEntry.Run(th.Name, th.Pending.Point));
+            BeforeStep?.Invoke(ti, th.Pending.Point);
+            var st = _ts[ti];
+            if (_needKeys)
+            {
+                if (st.AtBoundary) { st.Hist = 0; st.AtBoundary = false; }
+                st.Hist = Mix(st.Hist, _m.StateHash());
+            }
+            _stepping = ti;
+            th.Step(_m);
+            _stepping = -1;
+            Step++;
+            Current = ti;
+            if (CheckFatal(ref diags) is { } f) return f;
+            if (CheckSafety() is { } s) return s;
+        }
+    }
+
+    private Outcome Quiescence(ref int diags)
+    {
+        bool drained = _m.Drain();
+        if (!drained) return Fail(FailureKind.Liveness, ["model.drain"], ["the drain did not reach quiescence (livelock)"]);
+        if (CheckFatal(ref diags) is { } f) return f;
+        if (CheckSafety() is { } s) return s;
+        _scratch.Clear();
+        foreach (var c in _eventual) c.Check(_m, _scratch);
+        if (_scratch.Count > 0) return FailWith(FailureKind.Eventual, _scratch);
+        return Outcome.Pass;
+    }
+
+    private Outcome? CheckFatal(ref int diags)
+    {
+        var items = _m.Diagnostics.Items;
+        List<string>? ids = null, msgs = null;
+        for (; diags < items.Count; diags++)
+        {
+            var d = items[diags];
+            if (d.Severity != Severity.Fatal) continue;
+            (ids ??= new()).Add(d.Rule);
+            (msgs ??= new()).Add(d.ToString());
+        }
+        return ids is null ? null : Fail(FailureKind.Fatal, ids.Distinct().ToList(), msgs!);
+    }
+
+    private Outcome? CheckSafety()
+    {
+        _scratch.Clear();
+        foreach (var c in _safety) c.Check(_m, _scratch);
+        return _scratch.Count == 0 ? null : FailWith(FailureKind.Safety, _scratch);
+    }
+
+    private Outcome FailWith(FailureKind kind, List<Violation> vs)
+    {
+        var ids = new List<string>();
+        var msgs = new List<string>();
+        foreach (var v in vs)
+        {
+            if (!ids.Contains(v.Id)) ids.Add(v.Id);
+            msgs.Add(v.ToString());
+        }
+        return Fail(kind, ids, msgs);
+    }
+
+    private Outcome Fail(FailureKind kind, List<string> ids, List<string> messages)
+    {
+        LastFailure = new Failure { Kind = kind, Ids = ids, Messages = messages, Step = Step, Log = _log.ToArray(), Preemptions = Preemptions };
+        return Outcome.Fail;
+    }
+
+    private int CollectEnabled()
+    {
+        int n = 0;
+        var locks = _m.Locks;
+        for (int i = 0; i < _threads.Length; i++)
+        {
+            var t = _threads[i];
+            if (!t.IsEnabled(locks)) continue;
+            if (_s.ExclusiveCpus && t.Cpu >= 0 && CpuBusy(i, t.Cpu)) continue;
+            _enabled[n++] = i;
+        }
+        return n;
+    }
+
+    /// <summary>Another started, unfinished thread holds this CPU.</summary>
+    private bool CpuBusy(int self, int cpu)
+    {
+        for (int j = 0; j < _threads.Length; j++)
+        {
+            if (j == self) continue;
+            var o = _threads[j];
+            if (o.Cpu == cpu && !o.Done && o.StepsTaken > 0) return true;
+        }
+        return false;
+    }
+
+    private bool AllDone()
+    {
+        foreach (var t in _threads) if (!t.Done) return false;
+        return true;
+    }
+
+    private string BlockedText() =>
+        "no thread can step: " + string.Join("; ", _threads.Where(t => !t.Done).Select(t => $"{t.Name} at {t.Pending}"));
+
+    // ---------------------------------------------------------------- decisions
+
+    int IDecisionSource.Choose(string label, int count)
+    {
+        if (count <= 1) return 0;
+        int v = _strategy.PickChoice(this, label, count);
+        if ((uint)v >= (uint)count) v = 0;
+        _log.Add(LogEntry.Choice(label, v, count));
+        if (_needKeys && _stepping >= 0) _ts[_stepping].Hist = Mix(_ts[_stepping].Hist, (ulong)v + 1);
+        return v;
+    }
+
+    // ---------------------------------------------------------------- keys
+
+    public ulong StateKey()
+    {
+        var h = new StateHasher();
+        h.Add(_m.StateHash());
+        foreach (long v in _vars) h.Add(v);
+        for (int i = 0; i < _threads.Length; i++) _keyBuf[i] = Mix((ulong)_s.Threads[i].SymmetryClass + 1, PositionKey(i));
+        Array.Sort(_keyBuf);
+        foreach (ulong k in _keyBuf) h.Add(k);
+        return h.Value;
+    }
+
+    public ulong PositionKey(int thread)
+    {
+        var t = _threads[thread];
+        var st = _ts[thread];
+        if (t.Done) return 0xD0E;
+        ulong k = Mix((ulong)st.OpIndex + 1, (ulong)t.StepsTaken);
+        k = Mix(k, st.AtBoundary ? 1UL : st.Hist);
+        return k;
+    }
+
+    public int SymmetryClass(int thread) => _s.Threads[thread].SymmetryClass;
+
+    private static ulong Mix(ulong a, ulong b)
+    {
+        ulong z = a * 0x9E3779B97F4A7C15UL ^ (b + 0x632BE59BD9B4E019UL + (a << 6) + (a >> 2));
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    // ---------------------------------------------------------------- thread bodies
+
+    /// <summary>Where a thread is, beyond its pending point: the operation and the history of the
+    /// states its current operation stepped in (iterator locals are a function of those).</summary>
+    private sealed class ThreadState
+    {
+        public int OpIndex;
+        public bool AtBoundary;
+        public ulong Hist;
+        public void Reset() { OpIndex = 0; AtBoundary = false; Hist = 0; }
+    }
+
+    /// <summary>The thread's operations in order; a scheduling point between two operations.</summary>
+    private IEnumerable<Sched> Body(Machine m, ScenarioThread t, ThreadState st)
+    {
+        var ops = t.Ops;
+        for (int i = 0; i < ops.Length; i++)
+        {
+            var op = ops[i];
+            if (i > 0)
+            {
+                st.AtBoundary = true;
+                yield return Sched.At(op.Spec.Name);
+            }
+            st.OpIndex = i;
+            var r = new OpResult();
+            foreach (var s in op.Spec.Body(m, op.Resolve(_vars), r)) yield return s;
+            if (op.BindSlot >= 0) _vars[op.BindSlot] = r.Ok ? r.Value : -1;
+        }
+    }
+}
