@@ -19,6 +19,9 @@ public static class XenOps
         c.Add(new OpSpec("bind_evtchn_to_irq_lateeoi", [ParamSpec.Port()], ResultKind.Irq, -1,
             (m, a, r) => Xen(m, r)?.BindEvtchnToIrq(a.Int(0), true, r) ?? [],
             "bind_evtchn_to_irq_lateeoi(port): like bind_evtchn_to_irq on xen_lateeoi_chip"));
+        c.Add(new OpSpec("bind_evtchn_to_irq_unlocked", [ParamSpec.Port()], ResultKind.Irq, -1,
+            (m, a, r) => Xen(m, r)?.BindEvtchnLocked(a.Int(0), false, r) ?? [],
+            "the body of bind_evtchn_to_irq without irq_mapping_update_lock, as binders such as startup_pirq reach set_evtchn_to_irq (K14's race)"));
         c.Add(new OpSpec("bind_virq_to_irq", [ParamSpec.Int("virq"), ParamSpec.Cpu("vcpu")], ResultKind.Irq, 1,
             (m, a, r) => Xen(m, r)?.BindVirqToIrq(a.Int(0), a.Int(1), r) ?? [],
             "bind_virq_to_irq(virq, vcpu): per-vCPU VIRQs on xen_percpu_chip, global ones (vCPU0) dynamic"));
