@@ -112,7 +112,7 @@ public static class ScenarioParser
                 }
             }
         }
-        if (threadRaw.Count == 0) throw new ModelInputException(file, raw.Length, 1, "no threads (expected a 'threads:' section with at least one thread)");
+        if (threadRaw.Count == 0) throw new ModelInputException(file, raw.Length > 0 && raw[^1].Length == 0 ? raw.Length - 1 : raw.Length, 1, "no threads (expected a 'threads:' section with at least one thread)");
 
         MachineConfig machine;
         if (machinePath is null) machine = MachineConfig.Default();

@@ -34,9 +34,16 @@ public sealed class ScheduleRunner : IDecisionSource, ISchedulerView
     private Machine _m = null!;
     private int _stepping = -1;
     private bool _needKeys;
+    /// <summary>Rolling hash of this schedule's decisions so far. The model is deterministic given
+    /// its decisions, so equal prefixes mean equal states: a prefix whose state passed the checks
+    /// once is not checked again (schedules of a search share most of their prefixes).</summary>
+    private ulong _prefix;
+    private readonly HashSet<ulong>? _clean;
+    private const int MaxMemo = 4_000_000;
 
-    public ScheduleRunner(Scenario scenario, Variants variants, IScenarioReset? reset = null, int? stepBound = null)
+    public ScheduleRunner(Scenario scenario, Variants variants, IScenarioReset? reset = null, int? stepBound = null, bool memoizeChecks = true)
     {
+        if (memoizeChecks) _clean = new HashSet<ulong>();
         _s = scenario;
         Variants = variants;
         _reset = reset ?? new RebuildReset(scenario, variants);
@@ -68,6 +75,9 @@ public sealed class ScheduleRunner : IDecisionSource, ISchedulerView
     public int Preemptions { get; private set; }
     public int ThreadCount => _threads.Length;
     public Failure? LastFailure { get; private set; }
+    /// <summary>Check passes run / skipped because the same decision prefix passed before.</summary>
+    public long ChecksRun { get; private set; }
+    public long ChecksSkipped { get; private set; }
 
     /// <summary>Runs one schedule under <paramref name="strategy"/> (its NextIteration already called).</summary>
     public Outcome Run(IStrategy strategy)
@@ -79,6 +89,7 @@ public sealed class ScheduleRunner : IDecisionSource, ISchedulerView
         Step = 0;
         Current = -1;
         Preemptions = 0;
+        _prefix = 0x1F2E3D4C5B6A7988UL;
         _m = _reset.Reset(_vars, Trace);
         _m.Decisions = this;
         for (int i = 0; i < _threads.Length; i++)
@@ -111,6 +122,7 @@ public sealed class ScheduleRunner : IDecisionSource, ISchedulerView
             if (Current >= 0 && ti != Current && Array.IndexOf(_enabled, Current, 0, n) >= 0) Preemptions++;
             var th = _threads[ti];
             _log.Add(LogEntry.Run(th.Name, th.Pending.Point));
+            _prefix = Mix(_prefix, (ulong)ti + 1);
             BeforeStep?.Invoke(ti, th.Pending.Point);
             var st = _ts[ti];
             if (_needKeys)
@@ -133,10 +145,13 @@ public sealed class ScheduleRunner : IDecisionSource, ISchedulerView
         bool drained = _m.Drain();
         if (!drained) return Fail(FailureKind.Liveness, ["model.drain"], ["the drain did not reach quiescence (livelock)"]);
         if (CheckFatal(ref diags) is { } f) return f;
-        if (CheckSafety() is { } s) return s;
+        _prefix = Mix(_prefix, 0xE7E47UL);
+        if (_clean is not null && _clean.Contains(_prefix)) { ChecksSkipped++; return Outcome.Pass; }
+        if (CheckSafety(remember: false) is { } s) return s;
         _scratch.Clear();
         foreach (var c in _eventual) c.Check(_m, _scratch);
         if (_scratch.Count > 0) return FailWith(FailureKind.Eventual, _scratch);
+        Remember();
         return Outcome.Pass;
     }
 
@@ -154,11 +169,20 @@ public sealed class ScheduleRunner : IDecisionSource, ISchedulerView
         return ids is null ? null : Fail(FailureKind.Fatal, ids.Distinct().ToList(), msgs!);
     }
 
-    private Outcome? CheckSafety()
+    private Outcome? CheckSafety(bool remember = true)
     {
+        if (remember && _clean is not null && _clean.Contains(_prefix)) { ChecksSkipped++; return null; }
+        ChecksRun++;
         _scratch.Clear();
         foreach (var c in _safety) c.Check(_m, _scratch);
-        return _scratch.Count == 0 ? null : FailWith(FailureKind.Safety, _scratch);
+        if (_scratch.Count > 0) return FailWith(FailureKind.Safety, _scratch);
+        if (remember) Remember();
+        return null;
+    }
+
+    private void Remember()
+    {
+        if (_clean is not null && _clean.Count < MaxMemo) _clean.Add(_prefix);
     }
 
     private Outcome FailWith(FailureKind kind, List<Violation> vs)
@@ -222,6 +246,7 @@ public sealed class ScheduleRunner : IDecisionSource, ISchedulerView
         int v = _strategy.PickChoice(this, label, count);
         if ((uint)v >= (uint)count) v = 0;
         _log.Add(LogEntry.Choice(label, v, count));
+        _prefix = Mix(_prefix, ((ulong)v + 1) << 32);
         if (_needKeys && _stepping >= 0) _ts[_stepping].Hist = Mix(_ts[_stepping].Hist, (ulong)v + 1);
         return v;
     }
