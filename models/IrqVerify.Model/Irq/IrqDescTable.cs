@@ -82,6 +82,18 @@ public sealed class IrqDescTable
         return n;
     }
 
+    /// <summary>Makes every descriptor equal to <paramref name="o"/>'s (a table of machine <paramref name="from"/>);
+    /// chips are translated to the chip objects of <paramref name="to"/>, the owning machine.</summary>
+    internal void CopyFrom(IrqDescTable o, Machine to, Machine from)
+    {
+        if (o._descs.Length != _descs.Length) throw new ArgumentException("irq space differs", nameof(o));
+        for (int i = 0; i < _descs.Length; i++)
+        {
+            var s = o._descs[i];
+            _descs[i].CopyFrom(s, to.MapChip(s.Chip, from));
+        }
+    }
+
     public void Hash(ref StateHasher h)
     {
         foreach (var d in _descs) d.Hash(ref h);

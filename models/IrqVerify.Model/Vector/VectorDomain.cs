@@ -405,6 +405,61 @@ public sealed partial class VectorDomain
 
     // ------------------------------------------------------------------ state
 
+    /// <summary>
+    /// Makes this domain equal to <paramref name="o"/> (same shape). Chip data objects are copied into
+    /// this domain's own (reused where present); a cleanup-list entry that is the irq's current chip
+    /// data maps to this domain's object for that irq, any other (a stale one) to a private copy, so
+    /// object identity is preserved. Oracle records are immutable and shared.
+    /// </summary>
+    internal void CopyFrom(VectorDomain o)
+    {
+        if (o._cpus.Length != _cpus.Length || o._apic.Length != _apic.Length) throw new ArgumentException("vector domain shape differs", nameof(o));
+        OnlineMask = o.OnlineMask;
+        _hotplugBusy = o._hotplugBusy;
+        LastUnplugCheck = o.LastUnplugCheck;
+        LastAssign = o.LastAssign;
+        DroppedDeliveries = o.DroppedDeliveries;
+        CopyList(FreedWhileActivated, o.FreedWhileActivated);
+        CopyList(Stranded, o.Stranded);
+        CopyList(StaleWrites, o.StaleWrites);
+        for (int i = 0; i < _apic.Length; i++)
+        {
+            var s = o._apic[i];
+            if (s is null) { _apic[i] = null; continue; }
+            var d = _apic[i] ??= new ApicData();
+            d.CopyFrom(s);
+        }
+        Dictionary<ApicData, ApicData>? stale = null;
+        for (int c = 0; c < _cpus.Length; c++)
+        {
+            var dc = _cpus[c];
+            var sc = o._cpus[c];
+            dc.State = sc.State;
+            dc.Irr = sc.Irr;
+            dc.TimerArmed = sc.TimerArmed;
+            Array.Copy(sc.VectorIrq, dc.VectorIrq, dc.VectorIrq.Length);
+            dc.Cleanup.Clear();
+            foreach (var a in sc.Cleanup)
+            {
+                if (a.Irq >= 0 && a.Irq < _apic.Length && ReferenceEquals(o._apic[a.Irq], a)) { dc.Cleanup.Add(_apic[a.Irq]!); continue; }
+                stale ??= new Dictionary<ApicData, ApicData>(ReferenceEqualityComparer.Instance);
+                if (!stale.TryGetValue(a, out var copy))
+                {
+                    copy = new ApicData();
+                    copy.CopyFrom(a);
+                    stale[a] = copy;
+                }
+                dc.Cleanup.Add(copy);
+            }
+        }
+    }
+
+    private static void CopyList<T>(List<T> to, List<T> from)
+    {
+        to.Clear();
+        for (int i = 0; i < from.Count; i++) to.Add(from[i]);
+    }
+
     public void Hash(ref StateHasher h)
     {
         h.Add(OnlineMask.Bits);

@@ -17,6 +17,14 @@ public sealed class EventChannel
     /// <summary>FIFO priority (0 highest .. 15 lowest).</summary>
     public int Priority = FifoAbi.DefaultPriority;
 
+    public void CopyFrom(EventChannel o)
+    {
+        State = o.State;
+        NotifyVcpu = o.NotifyVcpu;
+        Virq = o.Virq;
+        Priority = o.Priority;
+    }
+
     public void Reset()
     {
         State = EvtchnState.Free;

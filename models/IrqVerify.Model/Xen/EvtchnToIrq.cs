@@ -79,6 +79,18 @@ public sealed class EvtchnToIrq
         }
     }
 
+    /// <summary>Makes every row equal to <paramref name="o"/>'s (rows are allocated or dropped to match).</summary>
+    internal void CopyFrom(EvtchnToIrq o)
+    {
+        for (int r = 0; r < _rows.Length; r++)
+        {
+            var s = o._rows[r];
+            if (s is null) { _rows[r] = null; continue; }
+            var d = _rows[r] ??= new int[RowSize];
+            Array.Copy(s, d, RowSize);
+        }
+    }
+
     public void Hash(ref StateHasher h)
     {
         for (int r = 0; r < _rows.Length; r++)

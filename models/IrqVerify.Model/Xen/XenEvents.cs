@@ -156,6 +156,63 @@ public sealed partial class XenEvents
         return did;
     }
 
+    /// <summary>
+    /// Makes this guest and its hypervisor equal to <paramref name="o"/> (same configuration): ABI
+    /// (recreated if the other runs a different one), ports, maps, irq_infos and per-vCPU state.
+    /// An irq_info referenced from an EOI list, an RCU list or a running handler maps to this
+    /// guest's object for the same irq when it is that irq's current info, else to a private copy,
+    /// so object identity is preserved.
+    /// </summary>
+    internal void CopyFrom(XenEvents o)
+    {
+        if (o.Vcpus != Vcpus || o.MaxPorts != MaxPorts || o.Infos.Length != Infos.Length) throw new ArgumentException("Xen configuration differs", nameof(o));
+        if (Abi.Name != o.Abi.Name) Abi = CreateAbi(o.Abi.Name);
+        Abi.CopyFrom(o.Abi);
+        Hv.CopyFrom(o.Hv);
+        EvtchnToIrq.CopyFrom(o.EvtchnToIrq);
+        for (int i = 0; i < Infos.Length; i++)
+        {
+            var s = o.Infos[i];
+            if (s is null) { Infos[i] = null; continue; }
+            var d = Infos[i];
+            if (d is null || d.Irq != s.Irq) Infos[i] = d = new IrqInfo(s.Irq);
+            d.CopyFrom(s);
+        }
+        Dictionary<IrqInfo, IrqInfo>? stale = null;
+        IrqInfo Map(IrqInfo s)
+        {
+            if (s.Irq >= 0 && s.Irq < Infos.Length && ReferenceEquals(o.Infos[s.Irq], s)) return Infos[s.Irq]!;
+            stale ??= new Dictionary<IrqInfo, IrqInfo>(ReferenceEqualityComparer.Instance);
+            if (!stale.TryGetValue(s, out var copy))
+            {
+                copy = new IrqInfo(s.Irq);
+                copy.CopyFrom(s);
+                stale[s] = copy;
+            }
+            return copy;
+        }
+        for (int c = 0; c < Vcpus; c++)
+        {
+            Array.Copy(o.VirqToIrq[c], VirqToIrq[c], VirqToIrq[c].Length);
+            Array.Copy(o.IpiToIrq[c], IpiToIrq[c], IpiToIrq[c].Length);
+            Array.Copy(o.IpiToEvtchn[c], IpiToEvtchn[c], IpiToEvtchn[c].Length);
+            EoiLists[c].Clear();
+            foreach (var i in o.EoiLists[c]) EoiLists[c].Add(Map(i));
+            HeldInfo[c] = o.HeldInfo[c] is { } h ? Map(h) : null;
+        }
+        Array.Copy(o.ChannelsOnCpu, ChannelsOnCpu, Vcpus);
+        Array.Copy(o.UpcallStart, UpcallStart, Vcpus);
+        RcuPending.Clear();
+        foreach (var i in o.RcuPending) RcuPending.Add(Map(i));
+        _rcuClock = o._rcuClock;
+        if (o._irqEpoch is not null) Array.Copy(o._irqEpoch, IrqEpoch, Vcpus);
+        else if (_irqEpoch is not null) Array.Clear(_irqEpoch);
+        if (o._goingOffline is not null) Array.Copy(o._goingOffline, GoingOffline, Vcpus);
+        else if (_goingOffline is not null) Array.Clear(_goingOffline);
+        Online = o.Online;
+        Jiffies = o.Jiffies;
+    }
+
     public void Hash(ref StateHasher h)
     {
         h.Add(Abi.Name);

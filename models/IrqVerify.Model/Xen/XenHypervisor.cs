@@ -149,6 +149,12 @@ public sealed class XenHypervisor
         return Errno.Ok;
     }
 
+    internal void CopyFrom(XenHypervisor o)
+    {
+        for (int p = 0; p < Ports.Length; p++) Ports[p].CopyFrom(o.Ports[p]);
+        Array.Copy(o.UpcallPending, UpcallPending, UpcallPending.Length);
+    }
+
     public void Hash(ref StateHasher h)
     {
         for (int p = 1; p < Ports.Length; p++)
