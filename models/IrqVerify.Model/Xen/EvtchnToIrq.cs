@@ -68,14 +68,35 @@ public sealed class EvtchnToIrq
     internal void DropRow(int row) => _rows[row] = null;
 
     /// <summary>Every (port, irq) pair with irq ≥ 0, ascending.</summary>
-    public IEnumerable<(int Port, int Irq)> Mappings()
+    public MappingEnumerable Mappings() => new(_rows);
+
+    /// <summary>(port, irq) of every mapped port in port order; a struct so checks iterate without allocating.</summary>
+    public readonly struct MappingEnumerable(int[]?[] rows) : IEnumerable<(int Port, int Irq)>
     {
-        for (int r = 0; r < _rows.Length; r++)
+        public Enumerator GetEnumerator() => new(rows);
+        IEnumerator<(int Port, int Irq)> IEnumerable<(int Port, int Irq)>.GetEnumerator() => GetEnumerator();
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public struct Enumerator(int[]?[] rows) : IEnumerator<(int Port, int Irq)>
         {
-            var row = _rows[r];
-            if (row is null) continue;
-            for (int c = 0; c < RowSize; c++)
-                if (row[c] >= 0) yield return (r * RowSize + c, row[c]);
+            private int _port = -1;
+            public readonly (int Port, int Irq) Current => (_port, rows[_port / RowSize]![_port % RowSize]);
+            readonly object System.Collections.IEnumerator.Current => Current;
+
+            public bool MoveNext()
+            {
+                int limit = rows.Length * RowSize;
+                while (++_port < limit)
+                {
+                    var row = rows[_port / RowSize];
+                    if (row is null) { _port = (_port / RowSize + 1) * RowSize - 1; continue; }
+                    if (row[_port % RowSize] >= 0) return true;
+                }
+                return false;
+            }
+
+            public void Reset() => _port = -1;
+            public readonly void Dispose() { }
         }
     }
 

@@ -97,9 +97,31 @@ public sealed partial class XenEvents
     }
 
     /// <summary>Live (not freed) infos in irq order.</summary>
-    public IEnumerable<IrqInfo> LiveInfos()
+    public LiveInfoEnumerable LiveInfos() => new(Infos);
+
+    /// <summary>The irq_infos not freed, in irq order; a struct so checks iterate without allocating.</summary>
+    public readonly struct LiveInfoEnumerable(IrqInfo?[] infos) : IEnumerable<IrqInfo>
     {
-        foreach (var i in Infos) if (i is not null && !i.Freed) yield return i;
+        public Enumerator GetEnumerator() => new(infos);
+        IEnumerator<IrqInfo> IEnumerable<IrqInfo>.GetEnumerator() => GetEnumerator();
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public struct Enumerator(IrqInfo?[] infos) : IEnumerator<IrqInfo>
+        {
+            private int _i = -1;
+            public readonly IrqInfo Current => infos[_i]!;
+            readonly object System.Collections.IEnumerator.Current => Current;
+
+            public bool MoveNext()
+            {
+                while (++_i < infos.Length)
+                    if (infos[_i] is { Freed: false }) return true;
+                return false;
+            }
+
+            public void Reset() => _i = -1;
+            public readonly void Dispose() { }
+        }
     }
 
     /// <summary>
