@@ -79,23 +79,25 @@ public sealed class EvtchnToIrq
 
         public struct Enumerator(int[]?[] rows) : IEnumerator<(int Port, int Irq)>
         {
-            private int _port = -1;
-            public readonly (int Port, int Irq) Current => (_port, rows[_port / RowSize]![_port % RowSize]);
+            private int _row;
+            private int _col = -1;
+            public readonly (int Port, int Irq) Current => (_row * RowSize + _col, rows[_row]![_col]);
             readonly object System.Collections.IEnumerator.Current => Current;
 
             public bool MoveNext()
             {
-                int limit = rows.Length * RowSize;
-                while (++_port < limit)
+                for (; _row < rows.Length; _row++, _col = -1)
                 {
-                    var row = rows[_port / RowSize];
-                    if (row is null) { _port = (_port / RowSize + 1) * RowSize - 1; continue; }
-                    if (row[_port % RowSize] >= 0) return true;
+                    var row = rows[_row];
+                    if (row is null) continue;
+                    int c = _col + 1;
+                    while (c < RowSize && row[c] < 0) c++;
+                    if (c < RowSize) { _col = c; return true; }
                 }
                 return false;
             }
 
-            public void Reset() => _port = -1;
+            public void Reset() { _row = 0; _col = -1; }
             public readonly void Dispose() { }
         }
     }

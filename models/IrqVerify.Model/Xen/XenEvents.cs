@@ -32,6 +32,7 @@ public sealed partial class XenEvents
         Abi = CreateAbi(cfg.Abi);
         EvtchnToIrq = new EvtchnToIrq(MaxPorts);
         Infos = new IrqInfo?[m.Config.NrIrqs];
+        _infoBits = new ulong[(Infos.Length + 63) / 64];
         VirqToIrq = NewTable(XenVirq.NrVirqs, -1);
         IpiToIrq = NewTable(XenVirq.NrIpis, -1);
         IpiToEvtchn = NewTable(XenVirq.NrIpis, 0);
@@ -97,29 +98,48 @@ public sealed partial class XenEvents
     }
 
     /// <summary>Live (not freed) infos in irq order.</summary>
-    public LiveInfoEnumerable LiveInfos() => new(Infos);
+    public LiveInfoEnumerable LiveInfos() => new(Infos, _infoBits);
+
+    /// <summary>One bit per irq with an irq_info (<see cref="Infos"/> is written only through <see cref="SetInfo"/>).</summary>
+    private readonly ulong[] _infoBits;
+
+    internal void SetInfo(int irq, IrqInfo? info)
+    {
+        Infos[irq] = info;
+        if (info is null) _infoBits[irq >> 6] &= ~(1UL << (irq & 63));
+        else _infoBits[irq >> 6] |= 1UL << (irq & 63);
+    }
 
     /// <summary>The irq_infos not freed, in irq order; a struct so checks iterate without allocating.</summary>
-    public readonly struct LiveInfoEnumerable(IrqInfo?[] infos) : IEnumerable<IrqInfo>
+    public readonly struct LiveInfoEnumerable(IrqInfo?[] infos, ulong[] bits) : IEnumerable<IrqInfo>
     {
-        public Enumerator GetEnumerator() => new(infos);
+        public Enumerator GetEnumerator() => new(infos, bits);
         IEnumerator<IrqInfo> IEnumerable<IrqInfo>.GetEnumerator() => GetEnumerator();
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 
-        public struct Enumerator(IrqInfo?[] infos) : IEnumerator<IrqInfo>
+        public struct Enumerator(IrqInfo?[] infos, ulong[] bits) : IEnumerator<IrqInfo>
         {
-            private int _i = -1;
-            public readonly IrqInfo Current => infos[_i]!;
+            private int _word = -1;
+            private ulong _rest;
+            public IrqInfo Current { readonly get; private set; } = null!;
             readonly object System.Collections.IEnumerator.Current => Current;
 
             public bool MoveNext()
             {
-                while (++_i < infos.Length)
-                    if (infos[_i] is { Freed: false }) return true;
-                return false;
+                while (true)
+                {
+                    while (_rest == 0)
+                    {
+                        if (++_word >= bits.Length) return false;
+                        _rest = bits[_word];
+                    }
+                    int irq = (_word << 6) + System.Numerics.BitOperations.TrailingZeroCount(_rest);
+                    _rest &= _rest - 1;
+                    if (infos[irq] is { Freed: false } i) { Current = i; return true; }
+                }
             }
 
-            public void Reset() => _i = -1;
+            public void Reset() { _word = -1; _rest = 0; }
             public readonly void Dispose() { }
         }
     }
@@ -200,6 +220,7 @@ public sealed partial class XenEvents
             if (d is null || d.Irq != s.Irq) Infos[i] = d = new IrqInfo(s.Irq);
             d.CopyFrom(s);
         }
+        Array.Copy(o._infoBits, _infoBits, _infoBits.Length);
         Dictionary<IrqInfo, IrqInfo>? stale = null;
         IrqInfo Map(IrqInfo s)
         {
