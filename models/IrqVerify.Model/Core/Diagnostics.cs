@@ -40,4 +40,11 @@ public sealed class DiagnosticLog
     }
 
     public void Clear() => _items.Clear();
+
+    /// <summary>Makes the items equal to <paramref name="o"/>'s (snapshot restore); <see cref="Sink"/> is kept.</summary>
+    public void CopyFrom(DiagnosticLog o)
+    {
+        _items.Clear();
+        _items.AddRange(o._items);
+    }
 }

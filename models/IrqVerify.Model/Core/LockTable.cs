@@ -34,7 +34,11 @@ public sealed class LockTable
 
     public IEnumerable<(LockRef Lock, int Owner)> Held => _held;
 
-    public void CopyFrom(LockTable o) { _held.Clear(); _held.AddRange(o._held); }
+    public void CopyFrom(LockTable o)
+    {
+        _held.Clear();
+        for (int i = 0; i < o._held.Count; i++) _held.Add(o._held[i]);
+    }
 
     public void Hash(ref StateHasher h)
     {

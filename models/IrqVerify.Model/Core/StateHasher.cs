@@ -23,6 +23,22 @@ public struct StateHasher
         }
     }
 
+    /// <summary>Exactly <paramref name="count"/> × Add(0UL): FNV-1a xors each byte in (a no-op for a
+    /// zero byte) and multiplies by the prime, so a run of zero words is one multiplication by
+    /// prime^(8·count), computed by squaring.</summary>
+    public void AddZeros(int count)
+    {
+        if (count <= 0) return;
+        if (!_started) { _h = Offset; _started = true; }
+        ulong f = 1, b = Prime;
+        for (ulong e = 8UL * (ulong)count; e != 0; e >>= 1)
+        {
+            if ((e & 1) != 0) f *= b;
+            b *= b;
+        }
+        _h *= f;
+    }
+
     public void Add(long v) => Add((ulong)v);
     public void Add(int v) => Add((ulong)(uint)v);
     public void Add(bool v) => Add(v ? 1UL : 0UL);

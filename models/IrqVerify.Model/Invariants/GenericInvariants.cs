@@ -15,7 +15,7 @@ public static class GenericInvariants
     /// <summary>I-G1: at most one CPU inside the handler of a non-per-CPU irq.</summary>
     public static void IG1(Machine m, List<Violation> v)
     {
-        foreach (var d in m.Irqs.All)
+        foreach (var d in m.Irqs.AllocatedDescs())
             if (d.Allocated && !d.IsPerCpu && d.HandlersRunning > 1)
                 v.Add(new("I-G1", $"irq {d.Irq}: handler running on {d.HandlersRunning} CPUs at once"));
     }
@@ -24,7 +24,7 @@ public static class GenericInvariants
     /// enabled, started irq was handled.</summary>
     public static void IG2(Machine m, List<Violation> v)
     {
-        foreach (var d in m.Irqs.All)
+        foreach (var d in m.Irqs.AllocatedDescs())
             if (d.Allocated && d.Owner != Irq.IrqOwner.Xen && d.AwaitingHandler && d.Action is not null && d.DisableDepth == 0 && d.Started)
                 v.Add(new("I-G2", $"irq {d.Irq}: an interrupt was raised but its handler never ran (lost interrupt)"));
     }
@@ -32,7 +32,7 @@ public static class GenericInvariants
     /// <summary>I-G3: a pending deferred move has a non-empty pending mask.</summary>
     public static void IG3(Machine m, List<Violation> v)
     {
-        foreach (var d in m.Irqs.All)
+        foreach (var d in m.Irqs.AllocatedDescs())
             if (d.Allocated && d.MovePending && d.PendingMask.IsEmpty)
                 v.Add(new("I-G3", $"irq {d.Irq}: move pending with an empty pending mask"));
     }

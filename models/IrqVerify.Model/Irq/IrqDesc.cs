@@ -90,6 +90,18 @@ public sealed class IrqDesc(int irq)
         Invocations = 0; HandlersRunning = 0; AwaitingHandler = false;
     }
 
+    /// <summary>Copies every field of <paramref name="o"/> (the same irq of another machine);
+    /// <paramref name="chip"/> is o.Chip translated to this machine's chip object.</summary>
+    internal void CopyFrom(IrqDesc o, IIrqChip? chip)
+    {
+        Allocated = o.Allocated; Owner = o.Owner; OwnerIndex = o.OwnerIndex; OwnerSub = o.OwnerSub; Chip = chip; Flow = o.Flow;
+        NoRequest = o.NoRequest; Action = o.Action; Activated = o.Activated; ActivatedReserved = o.ActivatedReserved; Started = o.Started;
+        Masked = o.Masked; DisableDepth = o.DisableDepth; InProgress = o.InProgress; InProgressCpu = o.InProgressCpu; PendingReplay = o.PendingReplay;
+        Affinity = o.Affinity; EffectiveAffinity = o.EffectiveAffinity; Managed = o.Managed; ManagedShutdown = o.ManagedShutdown;
+        CanReserve = o.CanReserve; MovePending = o.MovePending; PendingMask = o.PendingMask; AffinityBroken = o.AffinityBroken;
+        Invocations = o.Invocations; HandlersRunning = o.HandlersRunning; AwaitingHandler = o.AwaitingHandler;
+    }
+
     public void Hash(ref StateHasher h)
     {
         h.Add(Allocated);

@@ -119,6 +119,81 @@ public sealed class Machine
         }
     }
 
+    // ------------------------------------------------------------------ snapshot / restore
+
+    /// <summary>
+    /// A deep copy of the whole model state (see <see cref="MachineSnapshot"/>). Take it between
+    /// operations: a <see cref="ModelThread"/> in the middle of an operation keeps references that
+    /// no snapshot can capture.
+    /// </summary>
+    public MachineSnapshot Snapshot()
+    {
+        var s = new MachineSnapshot(new Machine(Config, Variants));
+        s.State.CopyStateFrom(this);
+        return s;
+    }
+
+    /// <summary>Overwrites an existing snapshot of this machine's configuration (no allocation in the steady state).</summary>
+    public void Snapshot(MachineSnapshot into)
+    {
+        CheckCompatible(into.State);
+        into.State.CopyStateFrom(this);
+    }
+
+    /// <summary>
+    /// Restores this machine in place to the state captured in <paramref name="s"/>, which must come
+    /// from a machine with the same configuration and variants (this one or another). The decision
+    /// source, trace sink, AfterStep hook and diagnostics sink stay as they are currently set.
+    /// Afterwards <see cref="StateHash"/>, <see cref="DumpText"/>, the diagnostics and every later
+    /// operation are exactly those of the snapshotted machine.
+    /// </summary>
+    public void Restore(MachineSnapshot s)
+    {
+        CheckCompatible(s.State);
+        CopyStateFrom(s.State);
+    }
+
+    private void CheckCompatible(Machine o)
+    {
+        if (!ReferenceEquals(o.Config, Config) && !SameShape(o.Config, Config))
+            throw new ArgumentException($"snapshot of machine '{o.Config.Name}' does not fit machine '{Config.Name}'");
+        if (!o.Variants.SameAs(Variants))
+            throw new ArgumentException($"snapshot taken with variants {o.Variants}, this machine runs {Variants}");
+    }
+
+    private static bool SameShape(MachineConfig a, MachineConfig b) =>
+        a.ToJson() == b.ToJson();
+
+    /// <summary>Every piece of state, subsystem by subsystem, from <paramref name="o"/> (same shape).</summary>
+    private void CopyStateFrom(Machine o)
+    {
+        Matrix.CopyFrom(o.Matrix);
+        Irqs.CopyFrom(o.Irqs, this, o);
+        Irq.FailNextRequest = o.Irq.FailNextRequest;
+        Vector.CopyFrom(o.Vector);
+        Pci.CopyFrom(o.Pci);
+        if (Xen is not null && o.Xen is not null) Xen.CopyFrom(o.Xen);
+        Locks.CopyFrom(o.Locks);
+        Diagnostics.CopyFrom(o.Diagnostics);
+        _nextSequentialId = o._nextSequentialId;
+    }
+
+    /// <summary>The chip object of this machine that plays the role <paramref name="chip"/> plays in <paramref name="from"/>.</summary>
+    internal IIrqChip? MapChip(IIrqChip? chip, Machine from)
+    {
+        if (chip is null || ReferenceEquals(from, this)) return chip;
+        if (ReferenceEquals(chip, from.Vector.Chip)) return Vector.Chip;
+        if (ReferenceEquals(chip, from.Pci.MsiChip)) return Pci.MsiChip;
+        if (ReferenceEquals(chip, from.Pci.RemappedChip)) return Pci.RemappedChip;
+        if (from.Xen is { } fx && Xen is { } x)
+        {
+            if (ReferenceEquals(chip, fx.DynamicChip)) return x.DynamicChip;
+            if (ReferenceEquals(chip, fx.LateEoiChip)) return x.LateEoiChip;
+            if (ReferenceEquals(chip, fx.PercpuChip)) return x.PercpuChip;
+        }
+        return chip; // a chip that belongs to no machine (a test double): shared
+    }
+
     /// <summary>Canonical hash of the whole model state (engines' state caching).</summary>
     public ulong StateHash()
     {

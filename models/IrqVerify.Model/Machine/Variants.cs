@@ -54,6 +54,9 @@ public sealed class Variants
         return false;
     }
 
+    /// <summary>The same flags as <paramref name="o"/>.</summary>
+    public bool SameAs(Variants o) => ContiguousMultiMsi == o.ContiguousMultiMsi && _k.AsSpan().SequenceEqual(o._k);
+
     public IEnumerable<string> Enabled()
     {
         for (int i = 1; i <= 15; i++) if (_k[i]) yield return "K" + i;

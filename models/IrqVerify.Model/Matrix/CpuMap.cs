@@ -61,6 +61,21 @@ public sealed class CpuMap
     /// <summary>Non-managed allocations: allocated − managed_allocated.</summary>
     public int NonManagedAllocated => Allocated - ManagedAllocated;
 
+    /// <summary>Copies every field of <paramref name="o"/> (same CPU of a machine of the same shape).</summary>
+    internal void CopyFrom(CpuMap o)
+    {
+        Available = o.Available;
+        Allocated = o.Allocated;
+        Managed = o.Managed;
+        ManagedAllocated = o.ManagedAllocated;
+        Initialized = o.Initialized;
+        Online = o.Online;
+        AllocBits = o.AllocBits;
+        ManagedBits = o.ManagedBits;
+        ManagedChangedWhileOffline = o.ManagedChangedWhileOffline;
+        AvailableDrift = o.AvailableDrift;
+    }
+
     internal void Hash(ref StateHasher h)
     {
         h.Add(Available);

@@ -657,7 +657,29 @@ public sealed class IrqMatrix
         }
     }
 
-    // ---------------------------------------------------------------- hash / dump
+    // ---------------------------------------------------------------- copy / hash / dump
+
+    /// <summary>
+    /// Makes this matrix equal to <paramref name="o"/> (same geometry): maps, globals, blocks and the
+    /// operation record. Blocks are immutable records and are shared. Trace and diagnostics stay.
+    /// </summary>
+    public void CopyFrom(IrqMatrix o)
+    {
+        if (o.Cpus != Cpus || o.AllocStart != AllocStart || o.AllocEnd != AllocEnd || o.MatrixBits != MatrixBits)
+            throw new ArgumentException("matrix geometry differs", nameof(o));
+        SystemBits = o.SystemBits;
+        GlobalAvailable = o.GlobalAvailable;
+        GlobalReserved = o.GlobalReserved;
+        SystemBitsInAlloc = o.SystemBitsInAlloc;
+        TotalAllocated = o.TotalAllocated;
+        OnlineMaps = o.OnlineMaps;
+        OfflineFreeSkips = o.OfflineFreeSkips;
+        _blocks.Clear();
+        _blocks.AddRange(o._blocks);
+        OpCount = o.OpCount;
+        LastOp.CopyFrom(o.LastOp);
+        for (int c = 0; c < _maps.Length; c++) _maps[c].CopyFrom(o._maps[c]);
+    }
 
     /// <summary>Canonical state hash (the operation record is observation metadata and left out).</summary>
     public void Hash(ref StateHasher h)

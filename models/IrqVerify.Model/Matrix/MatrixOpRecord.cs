@@ -71,4 +71,13 @@ public sealed class MatrixOpRecord
     internal CpuSnapshot[] Before { get; }
 
     public CpuSnapshot SnapshotOf(int cpu) => Before[cpu];
+
+    internal void CopyFrom(MatrixOpRecord o)
+    {
+        Kind = o.Kind; Index = o.Index; Mask = o.Mask; Bit = o.Bit; Flag = o.Flag; Num = o.Num; AlignLog2 = o.AlignLog2;
+        Result = o.Result; Rejected = o.Rejected; ResultCpu = o.ResultCpu; ResultBit = o.ResultBit;
+        FingerprintBefore = o.FingerprintBefore; LooseManagedMap = o.LooseManagedMap;
+        SystemMapBefore = o.SystemMapBefore; GlobalReservedBefore = o.GlobalReservedBefore;
+        Array.Copy(o.Before, Before, Before.Length);
+    }
 }

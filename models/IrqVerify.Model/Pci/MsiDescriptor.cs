@@ -70,6 +70,28 @@ public sealed class MsiDescriptor
 
     /// <summary>msi_free_desc: the memory is gone. The model poisons what an error path could read
     /// (zeroed by the allocator on reuse), so a use-after-free acts on nothing.</summary>
+    /// <summary>Same identity (kind, index, size): <see cref="CopyFrom"/> can turn this one into <paramref name="o"/>.</summary>
+    public bool SameShape(MsiDescriptor o) => IsMsix == o.IsMsix && MsiIndex == o.MsiIndex && NvecUsed == o.NvecUsed;
+
+    /// <summary>Copies every mutable field and the per-vector arrays of a descriptor of the same shape.
+    /// The affinity array is never written in place (only replaced), so it is shared.</summary>
+    public void CopyFrom(MsiDescriptor o)
+    {
+        Irq = o.Irq; Multiple = o.Multiple; MultiCap = o.MultiCap; CanMask = o.CanMask; Is64 = o.Is64;
+        DefaultIrq = o.DefaultIrq; Masked = o.Masked; MsixCtrlMasked = o.MsixCtrlMasked; Affinity = o.Affinity;
+        IrteBase = o.IrteBase; IrteCount = o.IrteCount; MaskUpdatesInFlight = o.MaskUpdatesInFlight; Freed = o.Freed;
+        Array.Copy(o.NomaskQuirk, NomaskQuirk, NomaskQuirk.Length);
+        Array.Copy(o.EarlyActivated, EarlyActivated, EarlyActivated.Length);
+    }
+
+    /// <summary>A deep copy (same shape, every field).</summary>
+    public MsiDescriptor Clone()
+    {
+        var c = new MsiDescriptor(IsMsix, MsiIndex, NvecUsed);
+        c.CopyFrom(this);
+        return c;
+    }
+
     public void Free()
     {
         Freed = true;

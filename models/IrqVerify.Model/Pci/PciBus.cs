@@ -78,6 +78,15 @@ public sealed partial class PciBus
         yield break;
     }
 
+    /// <summary>Makes every device and the IRTE table equal to <paramref name="o"/>'s (same configuration).</summary>
+    internal void CopyFrom(PciBus o)
+    {
+        if (o.Devices.Length != Devices.Length || (o.Irte is null) != (Irte is null) || (Irte is not null && Irte.Count != o.Irte!.Count))
+            throw new ArgumentException("PCI configuration differs", nameof(o));
+        for (int i = 0; i < Devices.Length; i++) Devices[i].CopyFrom(o.Devices[i]);
+        if (Irte is not null) Array.Copy(o.Irte!.Entries, Irte.Entries, Irte.Count);
+    }
+
     public void Hash(ref StateHasher h)
     {
         h.Add(Devices.Length);

@@ -77,6 +77,58 @@ public sealed class PciDevice
         return null;
     }
 
+    /// <summary>
+    /// Makes this device equal to <paramref name="o"/> (the same device of another machine): registers,
+    /// tables, descriptors (copied into this device's own objects when the shapes match, cloned
+    /// otherwise) and oracle records.
+    /// </summary>
+    public void CopyFrom(PciDevice o)
+    {
+        Irq = o.Irq; MsiEnabled = o.MsiEnabled; MsixEnabled = o.MsixEnabled; IntxDisabled = o.IntxDisabled;
+        FailNextAlloc = o.FailNextAlloc; IntxReason = o.IntxReason; LastAlloc = o.LastAlloc;
+        FreedWhileActivated = o.FreedWhileActivated; CarefulCpu = o.CarefulCpu;
+        if (Msi is { } c && o.Msi is { } oc)
+        {
+            c.Enable = oc.Enable; c.Mme = oc.Mme; c.AddressLo = oc.AddressLo; c.AddressHi = oc.AddressHi; c.Data = oc.Data;
+            c.MaskReg = oc.MaskReg; c.PendingReg = oc.PendingReg;
+        }
+        if (Msix is { } x && o.Msix is { } ox)
+        {
+            x.Enable = ox.Enable; x.MaskAll = ox.MaskAll;
+            Array.Copy(ox.Entries, x.Entries, x.Entries.Length);
+            Array.Copy(ox.Pending, x.Pending, x.Pending.Length);
+        }
+        CopyDescriptors(o);
+        if (Leaked.Count == o.Leaked.Count && SameShapes(Leaked, o.Leaked))
+            for (int i = 0; i < Leaked.Count; i++) Leaked[i].CopyFrom(o.Leaked[i]);
+        else
+        {
+            Leaked.Clear();
+            foreach (var d in o.Leaked) Leaked.Add(d.Clone());
+        }
+    }
+
+    private void CopyDescriptors(PciDevice o)
+    {
+        bool same = Descriptors.Count == o.Descriptors.Count;
+        if (same)
+            foreach (var (k, d) in o.Descriptors)
+                if (!Descriptors.TryGetValue(k, out var mine) || !mine.SameShape(d)) { same = false; break; }
+        if (same)
+        {
+            foreach (var (k, d) in o.Descriptors) Descriptors[k].CopyFrom(d);
+            return;
+        }
+        Descriptors.Clear();
+        foreach (var (k, d) in o.Descriptors) Descriptors.Add(k, d.Clone());
+    }
+
+    private static bool SameShapes(List<MsiDescriptor> a, List<MsiDescriptor> b)
+    {
+        for (int i = 0; i < a.Count; i++) if (!a[i].SameShape(b[i])) return false;
+        return true;
+    }
+
     public void Hash(ref StateHasher h)
     {
         h.Add(Irq); h.Add(MsiEnabled); h.Add(MsixEnabled); h.Add(IntxDisabled); h.Add(FailNextAlloc);

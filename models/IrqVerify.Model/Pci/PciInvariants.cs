@@ -125,7 +125,7 @@ public static class PciInvariants
                         v.Add(new("I-P5", $"{dev.Name}: {d}: irq {d.Irq + k} is not its vector {k}"));
                 }
             }
-            foreach (var irq in m.Irqs.All)
+            foreach (var irq in m.Irqs.AllocatedDescs())
                 if (OwnedBy(irq, dev) && dev.DescriptorOf(irq.Irq) is null && AtRest(m, dev))
                     v.Add(new("I-P5", $"{dev.Name}: irq {irq.Irq} belongs to no descriptor"));
             if (dev.MsiEnabled && dev.MsiDesc is { } md && dev.Irq != md.Irq)
@@ -172,7 +172,7 @@ public static class PciInvariants
         {
             if (dev.Mode != DeviceMode.Intx || !AtRest(m, dev)) continue;
             if (dev.Descriptors.Count > 0) v.Add(new("I-P9", $"{dev.Name}: INTx mode with {dev.Descriptors.Count} MSI descriptor(s)"));
-            foreach (var irq in m.Irqs.All)
+            foreach (var irq in m.Irqs.AllocatedDescs())
                 if (OwnedBy(irq, dev) && !Leaked(dev, irq.Irq))
                     v.Add(new("I-P9", $"{dev.Name}: INTx mode but irq {irq.Irq} is still allocated for it"));
             if (m.Pci.Irte is { } t)
@@ -289,7 +289,7 @@ public static class PciInvariants
                     if (m.Irqs[d.Irq + k] is { Action: not null })
                         v.Add(new("I-P15", $"{dev.Name}: irq {d.Irq + k} still has a handler after its descriptor was torn down"));
             if (dev.Mode != DeviceMode.Intx || !AtRest(m, dev)) continue;
-            foreach (var irq in m.Irqs.All)
+            foreach (var irq in m.Irqs.AllocatedDescs())
                 if (OwnedBy(irq, dev) && irq.Action is not null && !Leaked(dev, irq.Irq))
                     v.Add(new("I-P15", $"{dev.Name}: INTx mode but MSI irq {irq.Irq} still has a handler"));
         }

@@ -29,6 +29,14 @@ public sealed class ApicData
 
     public bool IsBlock => BlockSize > 0;
 
+    public void CopyFrom(ApicData o)
+    {
+        Irq = o.Irq; Vector = o.Vector; Cpu = o.Cpu; PrevVector = o.PrevVector; PrevCpu = o.PrevCpu;
+        MoveInProgress = o.MoveInProgress; IsManaged = o.IsManaged; CanReserve = o.CanReserve; HasReserved = o.HasReserved;
+        InCleanupList = o.InCleanupList; HwVector = o.HwVector; HwCpu = o.HwCpu;
+        BlockFirstIrq = o.BlockFirstIrq; BlockSize = o.BlockSize; BlockIndex = o.BlockIndex;
+    }
+
     public void Hash(ref StateHasher h)
     {
         h.Add(Irq); h.Add(Vector); h.Add(Cpu); h.Add(PrevVector); h.Add(PrevCpu); h.Add(MoveInProgress);

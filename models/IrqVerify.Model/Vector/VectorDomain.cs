@@ -32,6 +32,7 @@ public sealed partial class VectorDomain
         _cpus = new ApicCpu[m.Config.Cpus];
         for (int c = 0; c < _cpus.Length; c++) _cpus[c] = new ApicCpu(c);
         _apic = new ApicData?[m.Config.NrIrqs];
+        _apicBits = new ulong[(_apic.Length + 63) / 64];
         Chip = new ApicIrqChip(m);
     }
 
@@ -45,6 +46,42 @@ public sealed partial class VectorDomain
 
     /// <summary>Every live apic_chip_data, by irq (null = none).</summary>
     internal ApicData?[] ApicTable => _apic;
+
+    /// <summary>One bit per irq with chip data: checks visit the few live entries, not all of them.</summary>
+    private readonly ulong[] _apicBits;
+
+    private void SetApic(int irq, ApicData? a)
+    {
+        _apic[irq] = a;
+        if (a is null) _apicBits[irq >> 6] &= ~(1UL << (irq & 63));
+        else _apicBits[irq >> 6] |= 1UL << (irq & 63);
+    }
+
+    /// <summary>The chip data present, in irq order, allocation-free (same sequence as the non-null
+    /// entries of the table).</summary>
+    internal LiveApicEnumerator LiveApic() => new(this);
+
+    internal struct LiveApicEnumerator(VectorDomain vd)
+    {
+        private int _word = -1;
+        private ulong _bits;
+        public ApicData Current { get; private set; } = null!;
+
+        public readonly LiveApicEnumerator GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            while (_bits == 0)
+            {
+                if (++_word >= vd._apicBits.Length) return false;
+                _bits = vd._apicBits[_word];
+            }
+            int irq = (_word << 6) + System.Numerics.BitOperations.TrailingZeroCount(_bits);
+            _bits &= _bits - 1;
+            Current = vd._apic[irq]!;
+            return true;
+        }
+    }
 
     // ---- oracle records (not kernel state) ----
     public UnplugCheck? LastUnplugCheck { get; internal set; }
@@ -115,12 +152,12 @@ public sealed partial class VectorDomain
                 return Errno.EEXIST;
             }
             var a = new ApicData { Irq = irq };
-            _apic[irq] = a;
+            SetApic(irq, a);
             var e = AssignPolicy(d, a, info);
             _m.Trace?.Effect($"vector: setup irq {irq} -> {e.Format()}");
             if (e != Errno.Ok)
             {
-                _apic[irq] = null;
+                SetApic(irq, null);
                 FreeIrqs(virq, i);
                 return e;
             }
@@ -164,7 +201,7 @@ public sealed partial class VectorDomain
         {
             var d = _m.Irqs[virq + i]!;
             var a = new ApicData { Irq = virq + i, BlockFirstIrq = virq, BlockSize = nr, BlockIndex = i };
-            _apic[virq + i] = a;
+            SetApic(virq + i, a);
             UpdateVector(d, a, baseBit + i, cpu);
             UpdateIrqCfg(d, a, baseBit + i, cpu);
         }
@@ -187,7 +224,7 @@ public sealed partial class VectorDomain
             ClearIrqVector(d, a);
             if (a.HasReserved) _m.Matrix.RemoveReserved();
             if (a.IsManaged) _m.Matrix.RemoveManaged(d.Affinity);
-            _apic[irq] = null;
+            SetApic(irq, null);
             _m.Trace?.Effect($"vector: teardown irq {irq}");
         }
     }
@@ -405,13 +442,74 @@ public sealed partial class VectorDomain
 
     // ------------------------------------------------------------------ state
 
+    /// <summary>
+    /// Makes this domain equal to <paramref name="o"/> (same shape). Chip data objects are copied into
+    /// this domain's own (reused where present); a cleanup-list entry that is the irq's current chip
+    /// data maps to this domain's object for that irq, any other (a stale one) to a private copy, so
+    /// object identity is preserved. Oracle records are immutable and shared.
+    /// </summary>
+    internal void CopyFrom(VectorDomain o)
+    {
+        if (o._cpus.Length != _cpus.Length || o._apic.Length != _apic.Length) throw new ArgumentException("vector domain shape differs", nameof(o));
+        OnlineMask = o.OnlineMask;
+        _hotplugBusy = o._hotplugBusy;
+        LastUnplugCheck = o.LastUnplugCheck;
+        LastAssign = o.LastAssign;
+        DroppedDeliveries = o.DroppedDeliveries;
+        CopyList(FreedWhileActivated, o.FreedWhileActivated);
+        CopyList(Stranded, o.Stranded);
+        CopyList(StaleWrites, o.StaleWrites);
+        for (int w = 0; w < _apicBits.Length; w++)
+        {
+            ulong either = _apicBits[w] | o._apicBits[w];
+            while (either != 0)
+            {
+                int i = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(either);
+                either &= either - 1;
+                var s = o._apic[i];
+                if (s is null) { _apic[i] = null; continue; }
+                var d = _apic[i] ??= new ApicData();
+                d.CopyFrom(s);
+            }
+            _apicBits[w] = o._apicBits[w];
+        }
+        Dictionary<ApicData, ApicData>? stale = null;
+        for (int c = 0; c < _cpus.Length; c++)
+        {
+            var dc = _cpus[c];
+            var sc = o._cpus[c];
+            dc.State = sc.State;
+            dc.Irr = sc.Irr;
+            dc.TimerArmed = sc.TimerArmed;
+            Array.Copy(sc.VectorIrq, dc.VectorIrq, dc.VectorIrq.Length);
+            dc.Cleanup.Clear();
+            foreach (var a in sc.Cleanup)
+            {
+                if (a.Irq >= 0 && a.Irq < _apic.Length && ReferenceEquals(o._apic[a.Irq], a)) { dc.Cleanup.Add(_apic[a.Irq]!); continue; }
+                stale ??= new Dictionary<ApicData, ApicData>(ReferenceEqualityComparer.Instance);
+                if (!stale.TryGetValue(a, out var copy))
+                {
+                    copy = new ApicData();
+                    copy.CopyFrom(a);
+                    stale[a] = copy;
+                }
+                dc.Cleanup.Add(copy);
+            }
+        }
+    }
+
+    private static void CopyList<T>(List<T> to, List<T> from)
+    {
+        to.Clear();
+        for (int i = 0; i < from.Count; i++) to.Add(from[i]);
+    }
+
     public void Hash(ref StateHasher h)
     {
         h.Add(OnlineMask.Bits);
         h.Add(_hotplugBusy);
         foreach (var c in _cpus) c.Hash(ref h);
-        for (int i = 0; i < _apic.Length; i++)
-            if (_apic[i] is { } a) a.Hash(ref h);
+        foreach (var a in LiveApic()) a.Hash(ref h);
         if (LastUnplugCheck is { } u) { h.Add(u.Cpu); h.Add(u.ToMove); h.Add(u.Available); h.Add(u.NonManagedAllocated); h.Add((int)u.Result); }
         if (LastAssign is { } s) { h.Add(s.Irq); h.Add(s.Dest.Bits); h.Add(s.InPlace); h.Add(s.Busy); h.Add((int)s.Result); h.Add(s.Moved); }
         h.Add(FreedWhileActivated.Count);
@@ -434,8 +532,7 @@ public sealed partial class VectorDomain
             for (int v = 0; v < VectorSpace.NrVectors; v++)
                 if (c.VectorIrq[v] != VectorUnused) w.WriteLine($"    0x{v:x2}: {EntryText(c.VectorIrq[v])}");
         }
-        foreach (var a in _apic)
-            if (a is not null) w.WriteLine("  " + a);
+        foreach (var a in LiveApic()) w.WriteLine("  " + a);
         if (LastUnplugCheck is { } u) w.WriteLine($"  last can_unplug: {u}");
         if (DroppedDeliveries > 0) w.WriteLine($"  dropped deliveries: {DroppedDeliveries}");
     }

@@ -41,7 +41,7 @@ public static class VectorInvariants
     public static void IV1(Machine m, List<Violation> v)
     {
         var vd = m.Vector;
-        foreach (var a in vd.ApicTable)
+        foreach (var a in vd.LiveApic())
         {
             if (a is null || !Real(a.Vector)) continue;
             if (!m.Matrix.Map(a.Cpu).AllocMap.Test(a.Vector))
@@ -61,7 +61,7 @@ public static class VectorInvariants
     public static void IV2(Machine m, List<Violation> v)
     {
         var vd = m.Vector;
-        foreach (var a in vd.ApicTable)
+        foreach (var a in vd.LiveApic())
         {
             if (a is null) continue;
             bool listed = false;
@@ -86,7 +86,7 @@ public static class VectorInvariants
             for (int bit = alloc.NextSet(0); bit >= 0; bit = bit + 1 < Bitmap256.Bits ? alloc.NextSet(bit + 1) : -1)
             {
                 int owners = 0;
-                foreach (var a in vd.ApicTable)
+                foreach (var a in vd.LiveApic())
                 {
                     if (a is null) continue;
                     if (a.Cpu == cpu && a.Vector == bit) owners++;
@@ -103,7 +103,7 @@ public static class VectorInvariants
     /// <summary>I-V4: no vector-domain irq left ⇒ no allocation, managed reservation or global reservation.</summary>
     public static void IV4(Machine m, List<Violation> v)
     {
-        foreach (var a in m.Vector.ApicTable) if (a is not null) return;
+        foreach (var a in m.Vector.LiveApic()) if (a is not null) return;
         for (int cpu = 0; cpu < m.Vector.Cpus.Count; cpu++)
         {
             var map = m.Matrix.Map(cpu);
@@ -158,7 +158,7 @@ public static class VectorInvariants
     /// <summary>I-V7.</summary>
     public static void IV7(Machine m, List<Violation> v)
     {
-        foreach (var a in m.Vector.ApicTable)
+        foreach (var a in m.Vector.LiveApic())
             if (a is not null && a.PrevVector != 0 && a.PrevCpu == a.Cpu && a.Vector != 0)
                 v.Add(new("I-V7", $"irq {a.Irq}: old vector 0x{a.PrevVector:x} and new 0x{a.Vector:x} on the same CPU{a.Cpu}"));
     }
@@ -169,7 +169,7 @@ public static class VectorInvariants
     public static void IV8(Machine m, List<Violation> v)
     {
         var vd = m.Vector;
-        foreach (var a in vd.ApicTable)
+        foreach (var a in vd.LiveApic())
         {
             // Only started irqs can fire: an activated, unstarted irq left on a CPU that went down is
             // retargeted by irq_setup_affinity when it is started.
@@ -200,7 +200,7 @@ public static class VectorInvariants
     public static void IV11(Machine m, List<Violation> v)
     {
         var vd = m.Vector;
-        foreach (var a in vd.ApicTable)
+        foreach (var a in vd.LiveApic())
         {
             if (a is null || !Real(a.Vector) || m.Irqs[a.Irq] is not { } d) continue;
             if (d.EffectiveAffinity != CpuMask.Of(a.Cpu))
@@ -216,7 +216,7 @@ public static class VectorInvariants
     public static void IV12(Machine m, List<Violation> v)
     {
         int reserved = 0;
-        foreach (var a in m.Vector.ApicTable)
+        foreach (var a in m.Vector.LiveApic())
         {
             if (a is null || !a.HasReserved) continue;
             reserved++;
@@ -234,13 +234,13 @@ public static class VectorInvariants
         for (int cpu = 0; cpu < vd.Cpus.Count; cpu++)
         {
             int expected = 0;
-            foreach (var a in vd.ApicTable)
+            foreach (var a in vd.LiveApic())
                 if (a is not null && a.IsManaged && m.Irqs.All[a.Irq].Affinity.Contains(cpu)) expected++;
             int held = m.Matrix.Map(cpu).Managed;
             if (held != expected)
                 v.Add(new("I-V13", $"CPU{cpu}: {held} managed reservations for {expected} managed irqs whose mask contains it"));
         }
-        foreach (var a in vd.ApicTable)
+        foreach (var a in vd.LiveApic())
             if (a is not null && a.IsManaged && Real(a.Vector) && !m.Matrix.Map(a.Cpu).ManagedMap.Test(a.Vector))
                 v.Add(new("I-V13", $"managed irq {a.Irq}: vector 0x{a.Vector:x} on CPU{a.Cpu} is not a managed slot"));
     }
@@ -249,7 +249,7 @@ public static class VectorInvariants
     public static void IV14(Machine m, List<Violation> v)
     {
         var alive = m.Vector.AliveMask;
-        foreach (var a in m.Vector.ApicTable)
+        foreach (var a in m.Vector.LiveApic())
         {
             if (a is null || !a.IsManaged) continue;
             var aff = m.Irqs.All[a.Irq].Affinity;
@@ -260,12 +260,16 @@ public static class VectorInvariants
         }
     }
 
+    /// <summary>Per-thread scratch of I-V15 (checks may run on several engine threads at once).</summary>
+    [ThreadStatic] private static Dictionary<(int, int), int>? _iv15Seen;
+
     /// <summary>I-V15.</summary>
     public static void IV15(Machine m, List<Violation> v)
     {
         var t = m.Vector.ApicTable;
-        var seen = new Dictionary<(int, int), int>();
-        foreach (var a in t)
+        var seen = _iv15Seen ??= new Dictionary<(int, int), int>();
+        seen.Clear();
+        foreach (var a in m.Vector.LiveApic())
         {
             if (a is null || !Real(a.Vector)) continue;
             if (seen.TryGetValue((a.Cpu, a.Vector), out int other))
@@ -287,7 +291,7 @@ public static class VectorInvariants
             // A not-started irq is skipped by migrate_one_irq and keeps its vector until its startup
             // reassigns it (apic_update_vector then frees the stale one): that is "shut down" here.
             var alloc = m.Matrix.Map(c.Cpu).AllocMap;
-            foreach (var a in vd.ApicTable)
+            foreach (var a in vd.LiveApic())
             {
                 if (a is null) continue;
                 var d = m.Irqs.All[a.Irq];
@@ -316,7 +320,7 @@ public static class VectorInvariants
     public static void IV18(Machine m, List<Violation> v)
     {
         var cfg = m.Config;
-        foreach (var a in m.Vector.ApicTable)
+        foreach (var a in m.Vector.LiveApic())
         {
             if (a is null) continue;
             Check(a.Irq, a.Vector, a.Cpu);

@@ -6,9 +6,17 @@ public enum EvtchnState : byte { Free, Unbound, Interdomain, Virq, Ipi, Pirq }
 /// <summary>
 /// Xen's struct evtchn for one port of the guest: its binding and the vCPU it notifies. The
 /// pending/mask bits live in the ABI's shared structures (<see cref="EvtchnAbi"/>).
+/// A value type stored inline in the hypervisor's port array (thousands of ports: one array, no
+/// per-port objects, copied with one Array.Copy). Mutate it in place: <c>Ports[p].X = ...</c> or
+/// <c>ref var e = ref Ports[p]</c>, never through a copy.
 /// </summary>
-public sealed class EventChannel
+public struct EventChannel
 {
+    /// <summary>A free port: what Reset() leaves.</summary>
+    public static readonly EventChannel Free = new();
+
+    public EventChannel() { }
+
     public EvtchnState State;
     /// <summary>notify_vcpu_id: the vCPU an upcall is raised on.</summary>
     public int NotifyVcpu;

@@ -58,6 +58,9 @@ public abstract class EvtchnAbi(XenEvents guest)
     /// <summary>evtchn_ops->handle_events for <paramref name="cpu"/>.</summary>
     public abstract IEnumerable<Sched> HandleEvents(int cpu);
 
+    /// <summary>Makes this ABI's state equal to <paramref name="o"/>'s, an ABI of the same kind and size.</summary>
+    internal abstract void CopyFrom(EvtchnAbi o);
+
     public abstract void Hash(ref StateHasher h);
 
     public abstract void Dump(TextWriter w);

@@ -68,14 +68,49 @@ public sealed class EvtchnToIrq
     internal void DropRow(int row) => _rows[row] = null;
 
     /// <summary>Every (port, irq) pair with irq ≥ 0, ascending.</summary>
-    public IEnumerable<(int Port, int Irq)> Mappings()
+    public MappingEnumerable Mappings() => new(_rows);
+
+    /// <summary>(port, irq) of every mapped port in port order; a struct so checks iterate without allocating.</summary>
+    public readonly struct MappingEnumerable(int[]?[] rows) : IEnumerable<(int Port, int Irq)>
+    {
+        public Enumerator GetEnumerator() => new(rows);
+        IEnumerator<(int Port, int Irq)> IEnumerable<(int Port, int Irq)>.GetEnumerator() => GetEnumerator();
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public struct Enumerator(int[]?[] rows) : IEnumerator<(int Port, int Irq)>
+        {
+            private int _row;
+            private int _col = -1;
+            public readonly (int Port, int Irq) Current => (_row * RowSize + _col, rows[_row]![_col]);
+            readonly object System.Collections.IEnumerator.Current => Current;
+
+            public bool MoveNext()
+            {
+                for (; _row < rows.Length; _row++, _col = -1)
+                {
+                    var row = rows[_row];
+                    if (row is null) continue;
+                    int c = _col + 1;
+                    while (c < RowSize && row[c] < 0) c++;
+                    if (c < RowSize) { _col = c; return true; }
+                }
+                return false;
+            }
+
+            public void Reset() { _row = 0; _col = -1; }
+            public readonly void Dispose() { }
+        }
+    }
+
+    /// <summary>Makes every row equal to <paramref name="o"/>'s (rows are allocated or dropped to match).</summary>
+    internal void CopyFrom(EvtchnToIrq o)
     {
         for (int r = 0; r < _rows.Length; r++)
         {
-            var row = _rows[r];
-            if (row is null) continue;
-            for (int c = 0; c < RowSize; c++)
-                if (row[c] >= 0) yield return (r * RowSize + c, row[c]);
+            var s = o._rows[r];
+            if (s is null) { _rows[r] = null; continue; }
+            var d = _rows[r] ??= new int[RowSize];
+            Array.Copy(s, d, RowSize);
         }
     }
 

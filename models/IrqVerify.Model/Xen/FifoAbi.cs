@@ -193,6 +193,20 @@ public sealed class FifoAbi : EvtchnAbi
         Array.Clear(LocalHead[cpu]);
     }
 
+    internal override void CopyFrom(EvtchnAbi other)
+    {
+        var o = (FifoAbi)other;
+        Array.Copy(o.Words, Words, Words.Length);
+        Array.Copy(o.Ready, Ready, Ready.Length);
+        Array.Copy(o.LoopReady, LoopReady, LoopReady.Length);
+        for (int c = 0; c < Head.Length; c++)
+        {
+            Array.Copy(o.Head[c], Head[c], NrQueues);
+            Array.Copy(o.Tail[c], Tail[c], NrQueues);
+            Array.Copy(o.LocalHead[c], LocalHead[c], NrQueues);
+        }
+    }
+
     public override void Hash(ref StateHasher h)
     {
         for (int p = 0; p < Words.Length; p++)

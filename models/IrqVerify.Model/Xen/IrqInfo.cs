@@ -66,6 +66,17 @@ public sealed class IrqInfo(int irq)
     /// <summary>0 none, 1 spurious, 2 non-spurious: the last xen_irq_lateeoi (I-X16).</summary>
     public byte LastEoiKind;
 
+    /// <summary>Copies every field of <paramref name="o"/> (an irq_info of the same irq).</summary>
+    public void CopyFrom(IrqInfo o)
+    {
+        Type = o.Type; Evtchn = o.Evtchn; Cpu = o.Cpu; MaskReason = o.MaskReason; IsActive = o.IsActive; Refcnt = o.Refcnt;
+        SpuriousCnt = o.SpuriousCnt; IsAccounted = o.IsAccounted; IsStatic = o.IsStatic; LateEoi = o.LateEoi; Virq = o.Virq;
+        Ipi = o.Ipi; EoiCpu = o.EoiCpu; EoiTime = o.EoiTime; OnEoiList = o.OnEoiList; Freed = o.Freed; Released = o.Released;
+        FreeSeq = o.FreeSeq; SetupDone = o.SetupDone; ClaimCount = o.ClaimCount; EoiCycleOpen = o.EoiCycleOpen;
+        EoiCycleBase = o.EoiCycleBase; RebindsInProgress = o.RebindsInProgress; LastUnmaskWasPending = o.LastUnmaskWasPending;
+        LastUnmaskPaths = o.LastUnmaskPaths; EoiTimeSetAt = o.EoiTimeSetAt; LastEoiKind = o.LastEoiKind;
+    }
+
     public bool IsBound => !Freed && XenEvents.ValidEvtchn(Evtchn);
 
     public void Hash(ref StateHasher h)

@@ -155,6 +155,17 @@ public sealed class TwoLevelAbi : EvtchnAbi
         }
     }
 
+    internal override void CopyFrom(EvtchnAbi other)
+    {
+        var o = (TwoLevelAbi)other;
+        Array.Copy(o.Pending, Pending, Words);
+        Array.Copy(o.MaskBits, MaskBits, Words);
+        Array.Copy(o.PendingSel, PendingSel, PendingSel.Length);
+        Array.Copy(o.CurWord, CurWord, CurWord.Length);
+        Array.Copy(o.CurBit, CurBit, CurBit.Length);
+        for (int c = 0; c < CpuEvtchnMask.Length; c++) Array.Copy(o.CpuEvtchnMask[c], CpuEvtchnMask[c], Words);
+    }
+
     public override void Hash(ref StateHasher h)
     {
         for (int w = 0; w < Words; w++) { h.Add(Pending[w]); h.Add(MaskBits[w]); }

@@ -23,7 +23,7 @@ public sealed partial class XenEvents
         d.NoRequest = true;
         d.Affinity = Online;
         var info = new IrqInfo(irq);
-        Infos[irq] = info;
+        SetInfo(irq, info);
         return info;
     }
 
@@ -86,7 +86,7 @@ public sealed partial class XenEvents
     /// (nothing can have looked them up).</summary>
     private void FreeUnboundIrq(IrqInfo info)
     {
-        Infos[info.Irq] = null;
+        SetInfo(info.Irq, null);
         info.Freed = info.Released = true;
         M.Irqs.FreeRange(info.Irq, 1);
     }

@@ -57,7 +57,7 @@ public sealed partial class XenEvents
     private void Release(IrqInfo info)
     {
         info.Released = true;
-        if (Infos[info.Irq] == info) Infos[info.Irq] = null;
+        if (Infos[info.Irq] == info) SetInfo(info.Irq, null);
         M.Irqs.FreeRange(info.Irq, 1);
         M.Trace?.Effect($"xen: irq_info of irq {info.Irq} released");
     }

@@ -32,6 +32,7 @@ public sealed partial class XenEvents
         Abi = CreateAbi(cfg.Abi);
         EvtchnToIrq = new EvtchnToIrq(MaxPorts);
         Infos = new IrqInfo?[m.Config.NrIrqs];
+        _infoBits = new ulong[(Infos.Length + 63) / 64];
         VirqToIrq = NewTable(XenVirq.NrVirqs, -1);
         IpiToIrq = NewTable(XenVirq.NrIpis, -1);
         IpiToEvtchn = NewTable(XenVirq.NrIpis, 0);
@@ -97,9 +98,50 @@ public sealed partial class XenEvents
     }
 
     /// <summary>Live (not freed) infos in irq order.</summary>
-    public IEnumerable<IrqInfo> LiveInfos()
+    public LiveInfoEnumerable LiveInfos() => new(Infos, _infoBits);
+
+    /// <summary>One bit per irq with an irq_info (<see cref="Infos"/> is written only through <see cref="SetInfo"/>).</summary>
+    private readonly ulong[] _infoBits;
+
+    internal void SetInfo(int irq, IrqInfo? info)
     {
-        foreach (var i in Infos) if (i is not null && !i.Freed) yield return i;
+        Infos[irq] = info;
+        if (info is null) _infoBits[irq >> 6] &= ~(1UL << (irq & 63));
+        else _infoBits[irq >> 6] |= 1UL << (irq & 63);
+    }
+
+    /// <summary>The irq_infos not freed, in irq order; a struct so checks iterate without allocating.</summary>
+    public readonly struct LiveInfoEnumerable(IrqInfo?[] infos, ulong[] bits) : IEnumerable<IrqInfo>
+    {
+        public Enumerator GetEnumerator() => new(infos, bits);
+        IEnumerator<IrqInfo> IEnumerable<IrqInfo>.GetEnumerator() => GetEnumerator();
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public struct Enumerator(IrqInfo?[] infos, ulong[] bits) : IEnumerator<IrqInfo>
+        {
+            private int _word = -1;
+            private ulong _rest;
+            public IrqInfo Current { readonly get; private set; } = null!;
+            readonly object System.Collections.IEnumerator.Current => Current;
+
+            public bool MoveNext()
+            {
+                while (true)
+                {
+                    while (_rest == 0)
+                    {
+                        if (++_word >= bits.Length) return false;
+                        _rest = bits[_word];
+                    }
+                    int irq = (_word << 6) + System.Numerics.BitOperations.TrailingZeroCount(_rest);
+                    _rest &= _rest - 1;
+                    if (infos[irq] is { Freed: false } i) { Current = i; return true; }
+                }
+            }
+
+            public void Reset() { _word = -1; _rest = 0; }
+            public readonly void Dispose() { }
+        }
     }
 
     /// <summary>
@@ -154,6 +196,64 @@ public sealed partial class XenEvents
             }
         }
         return did;
+    }
+
+    /// <summary>
+    /// Makes this guest and its hypervisor equal to <paramref name="o"/> (same configuration): ABI
+    /// (recreated if the other runs a different one), ports, maps, irq_infos and per-vCPU state.
+    /// An irq_info referenced from an EOI list, an RCU list or a running handler maps to this
+    /// guest's object for the same irq when it is that irq's current info, else to a private copy,
+    /// so object identity is preserved.
+    /// </summary>
+    internal void CopyFrom(XenEvents o)
+    {
+        if (o.Vcpus != Vcpus || o.MaxPorts != MaxPorts || o.Infos.Length != Infos.Length) throw new ArgumentException("Xen configuration differs", nameof(o));
+        if (Abi.Name != o.Abi.Name) Abi = CreateAbi(o.Abi.Name);
+        Abi.CopyFrom(o.Abi);
+        Hv.CopyFrom(o.Hv);
+        EvtchnToIrq.CopyFrom(o.EvtchnToIrq);
+        for (int i = 0; i < Infos.Length; i++)
+        {
+            var s = o.Infos[i];
+            if (s is null) { Infos[i] = null; continue; }
+            var d = Infos[i];
+            if (d is null || d.Irq != s.Irq) Infos[i] = d = new IrqInfo(s.Irq);
+            d.CopyFrom(s);
+        }
+        Array.Copy(o._infoBits, _infoBits, _infoBits.Length);
+        Dictionary<IrqInfo, IrqInfo>? stale = null;
+        IrqInfo Map(IrqInfo s)
+        {
+            if (s.Irq >= 0 && s.Irq < Infos.Length && ReferenceEquals(o.Infos[s.Irq], s)) return Infos[s.Irq]!;
+            stale ??= new Dictionary<IrqInfo, IrqInfo>(ReferenceEqualityComparer.Instance);
+            if (!stale.TryGetValue(s, out var copy))
+            {
+                copy = new IrqInfo(s.Irq);
+                copy.CopyFrom(s);
+                stale[s] = copy;
+            }
+            return copy;
+        }
+        for (int c = 0; c < Vcpus; c++)
+        {
+            Array.Copy(o.VirqToIrq[c], VirqToIrq[c], VirqToIrq[c].Length);
+            Array.Copy(o.IpiToIrq[c], IpiToIrq[c], IpiToIrq[c].Length);
+            Array.Copy(o.IpiToEvtchn[c], IpiToEvtchn[c], IpiToEvtchn[c].Length);
+            EoiLists[c].Clear();
+            foreach (var i in o.EoiLists[c]) EoiLists[c].Add(Map(i));
+            HeldInfo[c] = o.HeldInfo[c] is { } h ? Map(h) : null;
+        }
+        Array.Copy(o.ChannelsOnCpu, ChannelsOnCpu, Vcpus);
+        Array.Copy(o.UpcallStart, UpcallStart, Vcpus);
+        RcuPending.Clear();
+        foreach (var i in o.RcuPending) RcuPending.Add(Map(i));
+        _rcuClock = o._rcuClock;
+        if (o._irqEpoch is not null) Array.Copy(o._irqEpoch, IrqEpoch, Vcpus);
+        else if (_irqEpoch is not null) Array.Clear(_irqEpoch);
+        if (o._goingOffline is not null) Array.Copy(o._goingOffline, GoingOffline, Vcpus);
+        else if (_goingOffline is not null) Array.Clear(_goingOffline);
+        Online = o.Online;
+        Jiffies = o.Jiffies;
     }
 
     public void Hash(ref StateHasher h)

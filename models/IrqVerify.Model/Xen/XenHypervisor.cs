@@ -15,7 +15,7 @@ public sealed class XenHypervisor
     {
         _guest = guest;
         Ports = new EventChannel[maxPorts];
-        for (int p = 0; p < maxPorts; p++) Ports[p] = new EventChannel();
+        Array.Fill(Ports, EventChannel.Free);
         UpcallPending = new bool[vcpus];
         Vcpus = vcpus;
     }
@@ -70,7 +70,7 @@ public sealed class XenHypervisor
         if (global && vcpu != 0) return Errno.EINVAL;
         for (int p = 1; p < PortLimit; p++)
         {
-            var e = Ports[p];
+            ref readonly var e = ref Ports[p];
             if (e.State == EvtchnState.Virq && e.Virq == virq && (global || e.NotifyVcpu == vcpu)) return Errno.EEXIST;
         }
         port = Allocate(EvtchnState.Virq, vcpu);
@@ -84,7 +84,7 @@ public sealed class XenHypervisor
     {
         for (int p = 1; p < PortLimit; p++)
         {
-            var e = Ports[p];
+            ref readonly var e = ref Ports[p];
             if (e.State == EvtchnState.Virq && e.Virq == virq && e.NotifyVcpu == vcpu) return p;
         }
         return -1;
@@ -107,7 +107,7 @@ public sealed class XenHypervisor
     {
         if (!IsValidPort(port)) return Errno.EINVAL;
         if (vcpu < 0 || vcpu >= Vcpus) return Errno.ENOENT;
-        var e = Ports[port];
+        ref var e = ref Ports[port];
         switch (e.State)
         {
             case EvtchnState.Virq when !XenVirq.IsPerCpu(e.Virq):
@@ -149,11 +149,17 @@ public sealed class XenHypervisor
         return Errno.Ok;
     }
 
+    internal void CopyFrom(XenHypervisor o)
+    {
+        Array.Copy(o.Ports, Ports, Ports.Length);
+        Array.Copy(o.UpcallPending, UpcallPending, UpcallPending.Length);
+    }
+
     public void Hash(ref StateHasher h)
     {
         for (int p = 1; p < Ports.Length; p++)
         {
-            var e = Ports[p];
+            ref readonly var e = ref Ports[p];
             if (e.State == EvtchnState.Free) continue;
             h.Add(p); h.Add((int)e.State); h.Add(e.NotifyVcpu); h.Add(e.Virq); h.Add(e.Priority);
         }
@@ -164,7 +170,7 @@ public sealed class XenHypervisor
     {
         for (int p = 1; p < Ports.Length; p++)
         {
-            var e = Ports[p];
+            ref readonly var e = ref Ports[p];
             if (e.State == EvtchnState.Free) continue;
             w.WriteLine($"  xen port {p}: {e.State}{(e.Virq >= 0 ? $" virq={e.Virq}" : "")} notify=vcpu{e.NotifyVcpu}");
         }

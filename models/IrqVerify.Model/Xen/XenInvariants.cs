@@ -212,7 +212,7 @@ public static class XenInvariants
     /// <summary>I-X13: no concurrent handler on a Xen edge irq.</summary>
     public static void IX13(Machine m, List<Violation> v)
     {
-        foreach (var d in m.Irqs.All)
+        foreach (var d in m.Irqs.AllocatedDescs())
             if (d.Allocated && d.Owner == IrqOwner.Xen && !d.IsPerCpu && d.HandlersRunning > 1)
                 v.Add(new("I-X13", $"irq {d.Irq}: handler running on {d.HandlersRunning} vCPUs at once"));
     }
