@@ -35,3 +35,32 @@ public sealed class RebuildReset(Scenario scenario, Variants variants) : IScenar
         return r;
     }
 }
+
+/// <summary>
+/// Reset by restore: the first call builds the machine and runs the setup, then snapshots it; every
+/// later call restores that same machine in place (a few microseconds instead of a rebuild). A
+/// traced run (replay, timelines) rebuilds, since the trace sink is fixed at construction.
+/// </summary>
+public sealed class SnapshotReset(Scenario scenario, Variants variants) : IScenarioReset
+{
+    private readonly RebuildReset _rebuild = new(scenario, variants);
+    private Machine? _machine;
+    private MachineSnapshot? _start;
+    private long[]? _startVars;
+
+    public Machine Reset(long[] vars, ITraceSink? trace)
+    {
+        if (trace is not null) return _rebuild.Reset(vars, trace);
+        if (_machine is null || _start is null || _startVars is null)
+        {
+            _machine = _rebuild.Reset(vars, null);
+            _start = _machine.Snapshot();
+            _startVars = (long[])vars.Clone();
+            return _machine;
+        }
+        _machine.Restore(_start);
+        _machine.Decisions = FirstChoice.Instance;
+        Array.Copy(_startVars, vars, vars.Length);
+        return _machine;
+    }
+}

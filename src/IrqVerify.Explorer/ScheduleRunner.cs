@@ -46,7 +46,7 @@ public sealed class ScheduleRunner : IDecisionSource, ISchedulerView
         if (memoizeChecks) _clean = new HashSet<ulong>();
         _s = scenario;
         Variants = variants;
-        _reset = reset ?? new RebuildReset(scenario, variants);
+        _reset = reset ?? new SnapshotReset(scenario, variants);
         _safety = InvariantCatalog.All.Where(c => c.Kind == InvariantKind.Safety).ToArray();
         _eventual = InvariantCatalog.All.Where(c => c.Kind == InvariantKind.Eventual).ToArray();
         _bound = stepBound ?? scenario.StepBound;
