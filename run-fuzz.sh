@@ -85,7 +85,7 @@ status_line() {
     crashes=$((crashes + $(awk -F: '/^saved_crashes/{gsub(/ /,"",$2); print $2}' "$f")))
   done
   local distinct
-  distinct=$(dotnet "$BIN/irqverify-afl.dll" "${harness_args[@]}" --signatures "$out"/*/crashes 2>/dev/null | cut -d' ' -f1 || echo "?")
+  distinct=$(dotnet "$BIN/irqverify-afl.dll" "${harness_args[@]}" --signatures "$out"/*/crashes* 2>/dev/null | cut -d' ' -f1 || echo "?")
   printf '%s  execs %s (%s/s)  paths %s  crashes %s  distinct failures %s\n' "$(date +%T)" "$execs" "$eps" "$paths" "$crashes" "$distinct"
 }
 
@@ -95,7 +95,7 @@ if [ "$mode" = triage ]; then
   [ -f "$CLI" ] || build_all
   tmp=$(mktemp -d)
   n=0
-  for f in "$out"/*/crashes/id:*; do [ -f "$f" ] && cp "$f" "$tmp/$(basename "$(dirname "$(dirname "$f")")")-$n" && n=$((n + 1)); done
+  for f in "$out"/*/crashes*/id:*; do [ -f "$f" ] && cp "$f" "$tmp/$(basename "$(dirname "$(dirname "$f")")")-$n" && n=$((n + 1)); done
   echo "== triage: $n crash file(s) from $out"
   vflags=()
   for v in "${variants[@]}"; do vflags+=(--variant "$v"); done
