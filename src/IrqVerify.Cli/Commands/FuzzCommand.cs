@@ -1,0 +1,192 @@
+using System.Globalization;
+using System.CommandLine;
+using IrqVerify.Fuzz;
+using IrqVerify.Model;
+using IrqVerify.Model.Program;
+
+namespace IrqVerify.Cli.Commands;
+
+/// <summary>
+/// irqverify fuzz [--budget 60s] [--execs N] [--variant K..] [--corpus DIR] [--seed S] [--machine JSON]
+/// [--out DIR]: the in-process coverage-guided fuzzer. Prints each distinct failure (invariant ids, the
+/// minimized program, a one-line replay command) and writes it to --out. Also: --replay FILE runs one
+/// finding (parallel groups honoured) with every check after every step; --triage DIR turns raw
+/// inputs (AFL crashes) into minimized findings grouped by invariant; --bench prints throughput.
+/// Exit 0 when nothing failed, 1 when something did, 2 on bad input.
+/// </summary>
+public static class FuzzCommand
+{
+    public static Command Build(TextWriter stdout, TextWriter stderr)
+    {
+        var budget = new Option<string?>("--budget") { Description = "Wall-time budget, e.g. 60s, 5m, 2h (default 60s unless --execs is given)" };
+        var execs = new Option<long?>("--execs") { Description = "Execution budget (deterministic for a seed)" };
+        var variant = new Option<string[]>("--variant") { Description = "Re-inject a known bug: K1..K15 or contiguous-multi-msi (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var corpus = new Option<string?>("--corpus") { Description = "Corpus directory: read as seeds (raw inputs and *.irq programs), new inputs saved there" };
+        var seed = new Option<ulong>("--seed") { Description = "Random seed (same seed and --execs: same result)", DefaultValueFactory = _ => 1 };
+        var machine = new Option<string?>("--machine") { Description = "Machine configuration JSON (default: the small fuzz machine)" };
+        var outDir = new Option<string>("--out") { Description = "Where findings are written", DefaultValueFactory = _ => "fuzz-findings" };
+        var noGroups = new Option<bool>("--no-groups") { Description = "Sequential programs only (no interleaving decisions)" };
+        var replay = new Option<string?>("--replay") { Description = "Run one finding file with every check after every step" };
+        var triage = new Option<string?>("--triage") { Description = "Directory of raw inputs (e.g. AFL crashes) to minimize into findings under --out" };
+        var bench = new Option<bool>("--bench") { Description = "Print reset cost, execs/s and per-invariant check costs" };
+        var cmd = new Command("fuzz", "Coverage-guided fuzzing of operation programs (in-process engine)")
+            { budget, execs, variant, corpus, seed, machine, outDir, noGroups, replay, triage, bench };
+        cmd.SetAction(p =>
+        {
+            try
+            {
+                var machinePath = p.GetValue(machine);
+                var cfg = machinePath is null ? FuzzMachines.Small() : Inputs.LoadMachine(machinePath);
+                var variants = Inputs.ParseVariants(p.GetValue(variant));
+                var table = new OpTable(cfg);
+                if (p.GetValue(bench)) { FuzzBench.Run(stdout, cfg); return ExitCodes.Clean; }
+                if (p.GetValue(replay) is { } file) return Replay(file, table, variants, stdout);
+                string o = p.GetValue(outDir)!;
+                string machineArg = machinePath ?? WriteMachine(o, cfg);
+                if (p.GetValue(triage) is { } dir) return Triage(dir, o, table, variants, machineArg, !p.GetValue(noGroups), stdout);
+                var b = ParseBudget(p.GetValue(budget), p.GetValue(execs) is null);
+                return Fuzz(table, variants, b, p.GetValue(execs), p.GetValue(seed), p.GetValue(corpus), o, machineArg, !p.GetValue(noGroups), stdout);
+            }
+            catch (ModelInputException e)
+            {
+                stderr.WriteLine(Inputs.Format(e));
+                return ExitCodes.BadInput;
+            }
+        });
+        return cmd;
+    }
+
+    public static TimeSpan? ParseBudget(string? text, bool defaultIfMissing)
+    {
+        if (text is null) return defaultIfMissing ? TimeSpan.FromSeconds(60) : null;
+        char unit = text[^1];
+        string num = char.IsDigit(unit) ? text : text[..^1];
+        if (!double.TryParse(num, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || v <= 0)
+            throw new ModelInputException("--budget", 0, 0, $"bad duration '{text}' (use e.g. 60s, 5m, 2h)");
+        return unit switch
+        {
+            'h' => TimeSpan.FromHours(v),
+            'm' => TimeSpan.FromMinutes(v),
+            's' or (>= '0' and <= '9') => TimeSpan.FromSeconds(v),
+            _ => throw new ModelInputException("--budget", 0, 0, $"bad duration unit in '{text}' (s, m or h)"),
+        };
+    }
+
+    private static string WriteMachine(string outDir, MachineConfig cfg)
+    {
+        Directory.CreateDirectory(outDir);
+        string path = Path.Combine(outDir, "machine.json");
+        File.WriteAllText(path, cfg.ToJson());
+        return path;
+    }
+
+    private static IEnumerable<string> SeedDirs(string? corpus)
+    {
+        // The repository's example programs and regression programs, wherever the command runs from.
+        for (var d = new DirectoryInfo(Directory.GetCurrentDirectory()); d is not null; d = d.Parent)
+        {
+            if (Directory.Exists(Path.Combine(d.FullName, "models", "examples")))
+            {
+                yield return Path.Combine(d.FullName, "models", "examples");
+                yield return Path.Combine(d.FullName, "tests", "regressions");
+                break;
+            }
+        }
+        if (corpus is not null) yield return corpus;
+    }
+
+    private static int Fuzz(OpTable table, Variants variants, TimeSpan? budget, long? execs, ulong seed, string? corpus,
+                            string outDir, string machineArg, bool groups, TextWriter stdout)
+    {
+        var seeds = Findings.Seeds(table, SeedDirs(corpus), stdout);
+        if (corpus is not null) Directory.CreateDirectory(corpus);
+        stdout.WriteLine($"irqverify fuzz: machine {table.Machine.Name}, variant {variants}, seed {seed}, " +
+                         $"{(execs is { } n ? $"{n} execs" : "")}{(execs is not null && budget is not null ? ", " : "")}{(budget is { } bb ? $"budget {bb.TotalSeconds:F0}s" : "")}, {seeds.Count} seed input(s)");
+        bool interactive = !Console.IsOutputRedirected && ReferenceEquals(stdout, Console.Out);
+        DateTime lastLine = DateTime.MinValue;
+        var exec = new FuzzExecutor(table, variants);
+        var fuzzer = new Fuzzer(exec);
+        var result = fuzzer.Run(new FuzzOptions
+        {
+            Seed = seed,
+            MaxExecs = execs ?? long.MaxValue,
+            Budget = budget,
+            Groups = groups,
+            Seeds = seeds,
+            Progress = s =>
+            {
+                string line = Status(s);
+                if (interactive) stdout.Write("\r" + line + "   ");
+                else if (DateTime.UtcNow - lastLine > TimeSpan.FromSeconds(10)) { stdout.WriteLine(line); lastLine = DateTime.UtcNow; }
+            },
+            OnNewInput = corpus is null ? null : input =>
+                File.WriteAllBytes(Path.Combine(corpus, $"{Fnv(input):x16}"), input),
+            OnFailure = f =>
+            {
+                if (interactive) stdout.WriteLine();
+                Report(f, table, variants, outDir, machineArg, stdout);
+            },
+        });
+        if (interactive) stdout.WriteLine();
+        stdout.WriteLine($"done: {Status(result.Stats)}");
+        return result.Failures.Count == 0 ? ExitCodes.Clean : ExitCodes.Found;
+    }
+
+    private static string Status(FuzzStats s) =>
+        $"execs {s.Execs} ({s.ExecsPerSecond:F0}/s), corpus {s.Corpus}, features {s.DomainFeatures}, IL edges {s.IlEdges}, distinct failures {s.Failures}, {s.Elapsed.TotalSeconds:F1}s";
+
+    private static void Report(FuzzFailure f, OpTable table, Variants variants, string outDir, string machineArg, TextWriter stdout)
+    {
+        var (path, replay) = Findings.Write(f, outDir, table, variants, machineArg);
+        stdout.WriteLine($"FAIL [{f.Signature}] after {f.FoundAtExec} execs ({f.FoundAfter.TotalSeconds:F2}s), minimized in {f.MinimizeAttempts} runs to {f.Program.Calls.Count} call(s):");
+        foreach (var line in f.Text.TrimEnd('\n').Split('\n')) stdout.WriteLine("    " + line);
+        if (!f.Program.HasGroups && !f.Signature.StartsWith("exception:", StringComparison.Ordinal))
+        {
+            var ids = Findings.ConfirmWithRunner(f.Program, table, variants);
+            stdout.WriteLine($"  irqverify run reports: {(ids.Count == 0 ? "nothing (transient in fast mode only)" : string.Join(", ", ids))}");
+        }
+        stdout.WriteLine($"  written: {path}");
+        stdout.WriteLine($"  replay: {replay}");
+    }
+
+    private static ulong Fnv(byte[] data)
+    {
+        ulong h = 14695981039346656037UL;
+        foreach (byte b in data) { h ^= b; h *= 1099511628211UL; }
+        return h;
+    }
+
+    private static int Replay(string file, OpTable table, Variants variants, TextWriter stdout)
+    {
+        var fp = FuzzProgram.From(ProgramParser.Parse(Inputs.ReadText(file), file, table.Machine), table, file);
+        var exec = new FuzzExecutor(table, variants) { Thorough = true };
+        string sig = Fuzzer.SignatureOf(exec, fp, out var r);
+        stdout.WriteLine($"irqverify fuzz --replay {file} (machine {table.Machine.Name}, variant {variants}): {fp.Calls.Count} call(s), {fp.Groups.Count} parallel group(s)");
+        if (sig.Length == 0) { stdout.WriteLine("OK: every invariant holds"); return ExitCodes.Clean; }
+        stdout.WriteLine($"FAIL: {sig}");
+        if (r is not null) foreach (var v in r.Violations) stdout.WriteLine($"  {v}");
+        return ExitCodes.Found;
+    }
+
+    private static int Triage(string dir, string outDir, OpTable table, Variants variants, string machineArg, bool groups, TextWriter stdout)
+    {
+        if (!Directory.Exists(dir)) throw new ModelInputException(dir, 0, 0, "triage directory not found");
+        var exec = new FuzzExecutor(table, variants);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        int inputs = 0;
+        foreach (string f in Directory.GetFiles(dir, "*", SearchOption.AllDirectories).OrderBy(s => s, StringComparer.Ordinal))
+        {
+            if (Path.GetFileName(f).StartsWith("README", StringComparison.Ordinal)) continue;
+            inputs++;
+            var bytes = File.ReadAllBytes(f);
+            var prog = ByteFormat.Decode(bytes, table, groups);
+            string sig = Fuzzer.SignatureOf(exec, prog, out var r);
+            if (sig.Length == 0 || !seen.Add(sig)) continue;
+            var min = new Minimizer(p => Fuzzer.SignatureOf(exec, p, out _), table);
+            var small = min.Minimize(prog, sig, r?.FirstCall);
+            Report(new FuzzFailure(sig, small, small.Print(table), bytes, 0, TimeSpan.Zero, min.Attempts), table, variants, outDir, machineArg, stdout);
+        }
+        stdout.WriteLine($"triage: {inputs} input(s), {seen.Count} distinct failure(s) written to {outDir}");
+        return seen.Count == 0 ? ExitCodes.Clean : ExitCodes.Found;
+    }
+}

@@ -1,0 +1,229 @@
+using IrqVerify.Model;
+using IrqVerify.Model.Core;
+using IrqVerify.Model.Invariants;
+using IrqVerify.Model.Program;
+
+namespace IrqVerify.Fuzz;
+
+/// <summary>What one execution found: the distinct violated invariant ids (sorted) and, per id, the
+/// call after which it was first seen (Calls.Count = at quiescence). Reused between runs.</summary>
+public sealed class ExecResult
+{
+    public readonly List<string> Ids = new();
+    public readonly List<int> FirstCall = new();
+    public readonly List<Violation> Violations = new();
+    public bool Failed => Ids.Count > 0;
+    /// <summary>The dedup key: the violated invariant id set, e.g. "I-V16,I-V3".</summary>
+    public string Signature => string.Join(",", Ids);
+
+    internal void Clear() { Ids.Clear(); FirstCall.Clear(); Violations.Clear(); }
+
+    internal void Add(Violation v, int call)
+    {
+        int i = Ids.BinarySearch(v.Id, StringComparer.Ordinal);
+        if (i >= 0) return;
+        Ids.Insert(~i, v.Id);
+        FirstCall.Insert(~i, call);
+        Violations.Add(v);
+    }
+}
+
+/// <summary>
+/// Runs fuzz programs on a fresh machine each time, the way ProgramRunner does (same argument
+/// resolution, CPU choice and result binding, so a sequential failure replays with `irqverify run`),
+/// but built for throughput: the reset is one swappable function, buffers are reused, and in the fast
+/// mode only <see cref="PerStepChecks"/> run after each operation (after each step inside a parallel
+/// group) while the whole catalogue runs once after the drain. Thorough mode checks every safety
+/// invariant after every step.
+/// </summary>
+public sealed class FuzzExecutor
+{
+    public FuzzExecutor(OpTable table, Variants variants)
+    {
+        Table = table;
+        Variants = variants;
+        Reset = () => new Machine(Table.Machine, Variants);
+        var all = InvariantCatalog.All;
+        _safety = all.Where(c => c.Kind == InvariantKind.Safety).ToArray();
+        _eventual = all.Where(c => c.Kind == InvariantKind.Eventual).ToArray();
+        PerStepChecks = all.Where(c => c.Kind == InvariantKind.Safety && CheapIds.Contains(c.Id)).ToArray();
+        _afterStep = OnStep;
+    }
+
+    /// <summary>
+    /// Safety invariants cheap enough to run after every operation in the fast mode (measured on the
+    /// fuzz machine; the bench verb prints per-check costs). A fixed list, never a timing decision,
+    /// so results stay deterministic.
+    /// </summary>
+    public static readonly HashSet<string> CheapIds = new(StringComparer.Ordinal)
+    {
+        "I-V9", "I-V10", "I-V11", "I-V12", "I-V13", "I-V14", "I-V19", "I-V20", "I-V21",
+        "I-P6", "I-P7", "I-P10", "I-P12",
+        "I-X1", "I-X7", "I-X9", "I-X10", "I-X12", "I-X13",
+        "I-G2",
+    };
+
+    public OpTable Table { get; }
+    public Variants Variants { get; }
+
+    /// <summary>The reset strategy: returns a machine in the boot state. Swap for a snapshot restore.</summary>
+    public Func<Machine> Reset { get; set; }
+
+    /// <summary>Domain features are recorded here when set.</summary>
+    public DomainFeatures? Features { get; set; }
+
+    /// <summary>Check every safety invariant after every atomic step (replay/confirmation).</summary>
+    public bool Thorough { get; set; }
+
+    public InvariantCheck[] PerStepChecks { get; set; }
+    private readonly InvariantCheck[] _safety;
+    private readonly InvariantCheck[] _eventual;
+    private readonly Action<ModelThread> _afterStep;
+
+    private readonly ExecResult _result = new();
+    private readonly List<Violation> _scratch = new();
+    private long[] _bound = new long[ByteFormat.MaxCalls];
+    private Machine? _m;
+    private int _call;
+    private readonly ModelThread[] _threads = new ModelThread[ByteFormat.MaxGroup];
+    private readonly OpResult[] _results = [new(), new(), new()];
+
+    /// <summary>The machine of the last run (for dumps in reports).</summary>
+    public Machine? LastMachine => _m;
+
+    public long Execs { get; private set; }
+
+    public ExecResult Run(FuzzProgram p)
+    {
+        Execs++;
+        _result.Clear();
+        var m = _m = Reset();
+        if (_bound.Length < p.Calls.Count) _bound = new long[p.Calls.Count];
+        var checks = Thorough ? _safety : PerStepChecks;
+        _call = 0;
+        Check(m, checks, 0);
+        m.AfterStep = Thorough ? _afterStep : null;
+        int prevOp = 255;
+        for (int i = 0; i < p.Calls.Count;)
+        {
+            var g = p.GroupOf(i);
+            int diagBefore = m.Diagnostics.Count;
+            _call = i;
+            if (g is not null && g.First == i && g.Count >= 2)
+            {
+                RunGroup(m, p, g);
+                for (int k = 0; k < g.Count; k++)
+                {
+                    Features?.Op(prevOp, p.Calls[i + k].Op, _results[k]);
+                    prevOp = p.Calls[i + k].Op;
+                }
+                i += g.Count;
+            }
+            else
+            {
+                var c = p.Calls[i];
+                var spec = Table.Ops[c.Op];
+                var r = _results[0];
+                r.Reset();
+                var args = Resolve(c);
+                m.Run(spec.Name, CpuOf(spec, args), spec.Body(m, args, r));
+                _bound[i] = r.Ok ? r.Value : -1;
+                Features?.Op(prevOp, c.Op, r);
+                prevOp = c.Op;
+                if (!Thorough) Check(m, checks, i);
+                i++;
+            }
+            if (Features is not null)
+            {
+                var items = m.Diagnostics.Items;
+                for (int d = diagBefore; d < items.Count; d++) Features.Diagnostic(prevOp, items[d]);
+                Features.State(m);
+            }
+        }
+        m.AfterStep = null;
+        _call = p.Calls.Count;
+        m.Drain();
+        Check(m, _safety, p.Calls.Count);
+        Check(m, _eventual, p.Calls.Count);
+        return _result;
+    }
+
+    private void RunGroup(Machine m, FuzzProgram p, FuzzGroup g)
+    {
+        int n = g.Count;
+        for (int k = 0; k < n; k++)
+        {
+            var c = p.Calls[g.First + k];
+            var spec = Table.Ops[c.Op];
+            _results[k].Reset();
+            var args = Resolve(c);
+            _threads[k] = new ModelThread(k + 1, spec.Name, CpuOf(spec, args), spec.Body(m, args, _results[k]));
+        }
+        if (!Thorough) m.AfterStep = _afterStep;
+        foreach (int s in g.Schedule)
+        {
+            int pick = -1;
+            for (int d = 0; d < n; d++)
+            {
+                int k = (s + d) % n;
+                if (Runnable(k, n, m)) { pick = k; break; }
+            }
+            if (pick < 0) break;
+            _threads[pick].Step(m);
+        }
+        while (true)
+        {
+            int pick = -1;
+            bool anyLeft = false;
+            for (int k = 0; k < n; k++)
+            {
+                if (_threads[k].Done) continue;
+                anyLeft = true;
+                if (Runnable(k, n, m)) { pick = k; break; }
+            }
+            if (pick < 0)
+            {
+                if (anyLeft) m.Fatal("model.deadlock", "parallel group blocked with no enabled thread");
+                break;
+            }
+            _threads[pick].Step(m);
+        }
+        if (!Thorough) m.AfterStep = null;
+        for (int k = 0; k < n; k++)
+        {
+            _bound[g.First + k] = _results[k].Ok ? _results[k].Value : -1;
+            _threads[k] = null!;
+        }
+    }
+
+    /// <summary>A thread may step when enabled and no earlier unfinished thread of the group runs on
+    /// the same CPU: one CPU executes one operation at a time (environment actors have no CPU).</summary>
+    private bool Runnable(int k, int n, Machine m)
+    {
+        var t = _threads[k];
+        if (!t.IsEnabled(m.Locks)) return false;
+        if (t.Cpu < 0) return true;
+        for (int j = 0; j < k; j++)
+            if (!_threads[j].Done && _threads[j].Cpu == t.Cpu) return false;
+        return true;
+    }
+
+    private void OnStep(ModelThread t) => Check(_m!, Thorough ? _safety : PerStepChecks, _call);
+
+    private OpArgs Resolve(FuzzCall c)
+    {
+        var values = new long[c.Values.Length];
+        for (int a = 0; a < values.Length; a++) values[a] = c.Refs[a] >= 0 ? _bound[c.Refs[a]] : c.Values[a];
+        return new OpArgs(values);
+    }
+
+    private static int CpuOf(OpSpec spec, OpArgs args) =>
+        spec.CpuParam >= 0 ? (int)args[spec.CpuParam] : spec.IsEnvironment ? -1 : 0;
+
+    private void Check(Machine m, InvariantCheck[] checks, int call)
+    {
+        _scratch.Clear();
+        foreach (var c in checks) c.Check(m, _scratch);
+        foreach (var v in _scratch) _result.Add(v, call);
+    }
+}

@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using IrqVerify.Coverage;
+
+namespace IrqVerify.Fuzz;
+
+public sealed class FuzzOptions
+{
+    public ulong Seed { get; init; } = 1;
+    /// <summary>Stop after this many executions (the deterministic budget; tests use this).</summary>
+    public long MaxExecs { get; init; } = long.MaxValue;
+    /// <summary>Stop after this much wall time (progress/budget only; never influences decisions).</summary>
+    public TimeSpan? Budget { get; init; }
+    /// <summary>Decode parallel groups (interleaving decisions) from the bytes.</summary>
+    public bool Groups { get; init; } = true;
+    public int MaxInputLength { get; init; } = 256;
+    /// <summary>Initial inputs (encoded example programs, a corpus directory's files).</summary>
+    public IReadOnlyList<byte[]> Seeds { get; init; } = [];
+    /// <summary>Stop at the first failure whose signature contains one of these ids (tests: "found K6").</summary>
+    public IReadOnlyCollection<string>? StopOnIds { get; init; }
+    /// <summary>Called about twice a second with the running statistics.</summary>
+    public Action<FuzzStats>? Progress { get; init; }
+    /// <summary>Called once per distinct failure, after minimization.</summary>
+    public Action<FuzzFailure>? OnFailure { get; init; }
+    /// <summary>Called for each input added to the corpus (to persist it).</summary>
+    public Action<byte[]>? OnNewInput { get; init; }
+}
+
+public sealed record FuzzStats(long Execs, int Corpus, int Failures, TimeSpan Elapsed, int IlEdges, int DomainFeatures)
+{
+    public double ExecsPerSecond => Elapsed.TotalSeconds > 0 ? Execs / Elapsed.TotalSeconds : 0;
+}
+
+/// <summary>A distinct failure: its signature, the minimized program and when it was found.</summary>
+public sealed record FuzzFailure(string Signature, FuzzProgram Program, string Text, byte[] Input, long FoundAtExec, TimeSpan FoundAfter, int MinimizeAttempts)
+{
+    public IReadOnlyList<string> Ids => Signature.Split(',');
+}
+
+public sealed record FuzzRunResult(FuzzStats Stats, IReadOnlyList<FuzzFailure> Failures);
+
+/// <summary>
+/// The in-process coverage-guided fuzzer: a corpus of byte inputs, stacked byte- and program-level
+/// mutations, feedback from the domain feature map and (when the loaded model assembly is
+/// IL-instrumented) the AFL edge map, deduplication of failures by violated-invariant id set and
+/// minimization of each new one. Deterministic for a seed and an exec budget; wall time only ends
+/// the run.
+/// </summary>
+public sealed class Fuzzer
+{
+    private readonly FuzzExecutor _exec;
+    private readonly OpTable _table;
+    private readonly DomainFeatures _features = new();
+    private readonly byte[] _virginDomain = Fill(DomainFeatures.Size);
+    private readonly byte[] _virginIl = Fill(Cov.MapSize);
+    private static readonly byte[] Classes = BuildClasses();
+
+    public Fuzzer(FuzzExecutor exec)
+    {
+        _exec = exec;
+        _table = exec.Table;
+        _exec.Features = _features;
+    }
+
+    private static byte[] Fill(int n) { var a = new byte[n]; Array.Fill(a, (byte)0xFF); return a; }
+
+    private static byte[] BuildClasses()
+    {
+        var c = new byte[256];
+        for (int i = 0; i < 256; i++)
+            c[i] = i switch { 0 => 0, 1 => 1, 2 => 2, 3 => 4, < 8 => 8, < 16 => 16, < 32 => 32, < 128 => 64, _ => 128 };
+        return c;
+    }
+
+    /// <summary>Runs one program and returns its failure signature ("" when clean); an exception
+    /// escaping the model is itself a failure ("exception:Type").</summary>
+    public static string SignatureOf(FuzzExecutor exec, FuzzProgram p, out ExecResult? result)
+    {
+        try
+        {
+            result = exec.Run(p);
+            return result.Signature;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            result = null;
+            return "exception:" + e.GetType().Name;
+        }
+    }
+
+    public FuzzRunResult Run(FuzzOptions o)
+    {
+        var rng = new Rng(o.Seed);
+        var sw = Stopwatch.StartNew();
+        var mutator = new Mutator(_table, o.Groups, o.MaxInputLength);
+        var corpus = new List<byte[]>();
+        var failures = new List<FuzzFailure>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        bool il = false;
+        int ilEdges = 0, domain = 0;
+        long execs = 0;
+        long nextProgress = 0;
+        bool stop = false;
+
+        bool Interesting()
+        {
+            bool any = Merge(_features.Map, _virginDomain, ref domain);
+            if (il) any |= Merge(Cov.Span, _virginIl, ref ilEdges);
+            return any;
+        }
+
+        void Execute(byte[] input)
+        {
+            execs++;
+            _features.Clear();
+            if (il) Cov.Reset();
+            var prog = ByteFormat.Decode(input, _table, o.Groups);
+            long hitsBefore = Cov.Hits;
+            string sig = SignatureOf(_exec, prog, out var result);
+            if (execs == 1 && Cov.Hits != hitsBefore) { il = true; Cov.Reset(); }
+            if (sig.Length > 0)
+            {
+                if (!seen.Add(sig)) return;
+                var min = new Minimizer(p => SignatureOf(_exec, p, out _), _table);
+                var small = min.Minimize(prog, sig, result?.FirstCall);
+                var f = new FuzzFailure(sig, small, small.Print(_table), input, execs, sw.Elapsed, min.Attempts);
+                failures.Add(f);
+                o.OnFailure?.Invoke(f);
+                if (o.StopOnIds is not null && f.Ids.Any(o.StopOnIds.Contains)) stop = true;
+                return;
+            }
+            if (Interesting())
+            {
+                corpus.Add(input);
+                o.OnNewInput?.Invoke(input);
+            }
+        }
+
+        foreach (var s in o.Seeds) { if (stop || execs >= o.MaxExecs) break; Execute(s); }
+        if (corpus.Count == 0) corpus.Add([]);
+        while (!stop && execs < o.MaxExecs)
+        {
+            if ((execs & 63) == 0)
+            {
+                var t = sw.Elapsed;
+                if (o.Budget is { } b && t >= b) break;
+                if (o.Progress is not null && t.Ticks >= nextProgress)
+                {
+                    nextProgress = t.Ticks + TimeSpan.TicksPerMillisecond * 500;
+                    o.Progress(new FuzzStats(execs, corpus.Count, failures.Count, t, ilEdges, domain));
+                }
+            }
+            var parent = corpus[rng.Below(corpus.Count)];
+            var other = corpus[rng.Below(corpus.Count)];
+            Execute(mutator.Mutate(parent, other, ref rng));
+        }
+        var stats = new FuzzStats(execs, corpus.Count, failures.Count, sw.Elapsed, ilEdges, domain);
+        o.Progress?.Invoke(stats);
+        return new FuzzRunResult(stats, failures);
+    }
+
+    /// <summary>AFL's has_new_bits: classify hit counts and clear them from the virgin map; counts
+    /// newly covered entries into <paramref name="covered"/>.</summary>
+    private static bool Merge(ReadOnlySpan<byte> map, byte[] virgin, ref int covered)
+    {
+        bool any = false;
+        var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(map);
+        for (int w = 0; w < words.Length; w++)
+        {
+            if (words[w] == 0) continue;
+            for (int i = w * 8; i < w * 8 + 8; i++)
+            {
+                byte v = map[i];
+                if (v == 0) continue;
+                byte cls = Classes[v];
+                if ((virgin[i] & cls) == 0) continue;
+                if (virgin[i] == 0xFF) covered++;
+                virgin[i] &= (byte)~cls;
+                any = true;
+            }
+        }
+        return any;
+    }
+}

@@ -1,0 +1,38 @@
+namespace IrqVerify.Fuzz.Tests;
+
+public class CliFuzzTests
+{
+    [Fact]
+    public void Fuzz_prints_the_failure_writes_it_and_the_replay_command_reproduces_it()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "irqverify-cli-fuzz-" + Environment.ProcessId);
+        var o = new StringWriter();
+        int code = Cli.Program.Run(["fuzz", "--execs", "20000", "--variant", "K9", "--seed", "3", "--out", dir, "--no-groups"], o, new StringWriter());
+        Assert.Equal(1, code);
+        string text = o.ToString();
+        Assert.Contains("FAIL [I-P12]", text);
+        string replay = text.Split('\n').First(l => l.Contains("replay: irqverify run") && l.Contains("I-P12")).Trim()["replay: irqverify ".Length..];
+        var args = replay.Split(' ');
+        Assert.Equal(1, Cli.Program.Run(args.Append("--quiet").ToArray(), new StringWriter(), new StringWriter()));
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void Bad_budget_is_bad_input()
+    {
+        var e = new StringWriter();
+        Assert.Equal(2, Cli.Program.Run(["fuzz", "--budget", "soon"], new StringWriter(), e));
+        Assert.Contains("--budget: bad duration 'soon'", e.ToString());
+    }
+
+    [Fact]
+    public void Replay_honours_parallel_groups_and_reports_clean_programs()
+    {
+        string f = Path.Combine(Path.GetTempPath(), "irqverify-replay-" + Environment.ProcessId + ".irq");
+        File.WriteAllText(f, "p = evtchn_alloc_unbound()\n#@parallel 2 schedule=0,1,0\nxen_send(p)\nxen_tick()\n");
+        var o = new StringWriter();
+        Assert.Equal(0, Cli.Program.Run(["fuzz", "--replay", f], o, new StringWriter()));
+        Assert.Contains("3 call(s), 1 parallel group(s)", o.ToString());
+        File.Delete(f);
+    }
+}
