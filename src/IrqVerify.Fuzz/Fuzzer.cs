@@ -1,3 +1,4 @@
+using IrqVerify.Model;
 using System.Diagnostics;
 using IrqVerify.Coverage;
 
@@ -54,10 +55,16 @@ public sealed class Fuzzer
     private readonly byte[] _virginIl = Fill(Cov.MapSize);
     private static readonly byte[] Classes = BuildClasses();
 
+    /// <summary>The reference model, when fuzzing a variant: a failure counts only for the invariants
+    /// the variant breaks and the reference model does not on the same program (so misuse that the
+    /// reference also reports never masks, or passes for, the re-injected bug).</summary>
+    private readonly FuzzExecutor? _reference;
+
     public Fuzzer(FuzzExecutor exec)
     {
         _exec = exec;
         _table = exec.Table;
+        if (exec.Variants.Enabled().Any()) _reference = new FuzzExecutor(exec.Table, new Variants());
         _exec.Features = _features;
     }
 
@@ -85,6 +92,17 @@ public sealed class Fuzzer
             result = null;
             return "exception:" + e.GetType().Name;
         }
+    }
+
+    /// <summary>The ids of <paramref name="sig"/> that the reference model does not also report for
+    /// the same program (comma-separated, in the original order; "" when the variant adds nothing).</summary>
+    private string Differential(string sig, FuzzProgram p)
+    {
+        if (sig.Length == 0) return sig;
+        string refSig = SignatureOf(_reference!, p, out _);
+        if (refSig.Length == 0) return sig;
+        var refIds = refSig.Split(',');
+        return string.Join(",", sig.Split(',').Where(id => !refIds.Contains(id)));
     }
 
     public FuzzRunResult Run(FuzzOptions o)
@@ -117,10 +135,11 @@ public sealed class Fuzzer
             long hitsBefore = Cov.Hits;
             string sig = SignatureOf(_exec, prog, out var result);
             if (execs == 1 && Cov.Hits != hitsBefore) { il = true; Cov.Reset(); }
+            if (sig.Length > 0 && _reference is not null) sig = Differential(sig, prog);
             if (sig.Length > 0)
             {
                 if (!seen.Add(sig)) return;
-                var min = new Minimizer(p => SignatureOf(_exec, p, out _), _table);
+                var min = new Minimizer(p => _reference is null ? SignatureOf(_exec, p, out _) : Differential(SignatureOf(_exec, p, out _), p), _table);
                 var small = min.Minimize(prog, sig, result?.FirstCall);
                 var f = new FuzzFailure(sig, small, small.Print(_table), input, execs, sw.Elapsed, min.Attempts);
                 failures.Add(f);
