@@ -30,3 +30,18 @@ public class AllocRangeMisuseTests
         Assert.DoesNotContain(m.Diagnostics.Items, d => d.Severity == Severity.Misuse);
     }
 }
+
+/// <summary>pci_alloc_irq_vectors while MSI is on (found by the property suite as a REFINE failure).</summary>
+public class AllocWhileEnabledMisuseTests
+{
+    [Fact]
+    public void Allocating_again_while_MSI_is_enabled_is_I_P1_misuse_and_INTx_still_answers_one()
+    {
+        var m = Make(MsiDev("d", mmc: 0, maskBit: false, remapped: false));
+        Assert.Equal(1, Alloc(m, 0, 1, 1, Msi));
+        Assert.DoesNotContain(m.Diagnostics.Items, d => d.Severity == Severity.Misuse);
+        Assert.Equal(1, Alloc(m, 0, 1, 1, Intx));
+        Assert.Contains(m.Diagnostics.Items, d => d.Severity == Severity.Misuse && d.Rule == "I-P1");
+        Assert.True(m.Pci.Devices[0].MsiEnabled);
+    }
+}
