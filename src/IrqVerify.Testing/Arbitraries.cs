@@ -55,3 +55,10 @@ public static class Seed001Scenarios
     public static Arbitrary<Scenario> Scenario() =>
         ScenarioArb.Of(ProgramProfile.Seed001, MachineProfile.Seed001, [Variants.ContiguousMultiMsiName]);
 }
+
+/// <summary>Provider: the seed-001 hot-unplug hunt (non-managed blocks, exhaustion, CPU offline).</summary>
+public static class Seed001UnplugScenarios
+{
+    public static Arbitrary<Scenario> Scenario() =>
+        ScenarioArb.Of(ProgramProfile.Seed001Unplug, MachineProfile.Seed001, [Variants.ContiguousMultiMsiName]);
+}

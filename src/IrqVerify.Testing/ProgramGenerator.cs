@@ -153,14 +153,14 @@ public static class ProgramGenerator
             int mmc = Cfg.Devices[d].Msi!.Mmc;
             int n = r.Chance(15) ? 3 : 1 << r.Range(Math.Min(1, mmc), mmc);
             int min = r.Chance(50) ? n : 1;
-            var flags = r.Chance(25) ? Flags("pci_alloc_irq_vectors", 3, "msi", "affinity") : Flags("pci_alloc_irq_vectors", 3, "msi");
+            var flags = r.Chance(p.ManagedMultiMsiPercent) ? Flags("pci_alloc_irq_vectors", 3, "msi", "affinity") : Flags("pci_alloc_irq_vectors", 3, "msi");
             var (res, _) = b.Emit("pci_alloc_irq_vectors", b.Dev(d), Int(min), Int(n), flags);
             if (!res.Ok) return;
             int got = (int)res.Value;
             var irqs = MapVectors(d, got);
             foreach (var irq in irqs) if (r.Chance(70)) Request(irq);
             b.Emit("device_raise", b.Dev(d), Int(r.Next(got)));
-            if (r.Chance(30)) b.Emit("irq_set_affinity", Var(irqs[0]), Mask(AnyMask()));
+            if (r.Chance(p.MultiMsiMovePercent)) b.Emit("irq_set_affinity", Var(irqs[0]), Mask(AnyMask()));
             if (r.Chance(40)) b.Emit("interrupt", Cpu(OnlineCpu()));
         }
 

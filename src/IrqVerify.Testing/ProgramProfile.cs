@@ -39,6 +39,10 @@ public sealed record ProgramProfile
     public int MisusePercent { get; init; } = 8;
     /// <summary>Relative weight of each fragment (missing = 0).</summary>
     public IReadOnlyDictionary<Fragment, int> Weights { get; init; } = DefaultWeights;
+    /// <summary>Percent of multi-MSI fragments that ask for managed affinity spreading (msi|affinity).</summary>
+    public int ManagedMultiMsiPercent { get; init; } = 25;
+    /// <summary>Percent of multi-MSI fragments that move the block (irq_set_affinity on a member).</summary>
+    public int MultiMsiMovePercent { get; init; } = 30;
     /// <summary>Restrict single random operations to these names (null = the whole vocabulary the machine supports).</summary>
     public IReadOnlySet<string>? Ops { get; init; }
 
@@ -62,6 +66,15 @@ public sealed record ProgramProfile
         {
             [Fragment.MultiMsi] = 30, [Fragment.Exhaust] = 25, [Fragment.Hotplug] = 25, [Fragment.VectorMove] = 10, [Fragment.PciTeardown] = 10,
         },
+    };
+
+    /// <summary>The seed-001 hot-unplug hunt: non-managed blocks, fragmentation and CPU offline.</summary>
+    public static readonly ProgramProfile Seed001Unplug = Seed001 with
+    {
+        ManagedMultiMsiPercent = 0,
+        MultiMsiMovePercent = 0,
+        Weights = new Dictionary<Fragment, int> { [Fragment.MultiMsi] = 30, [Fragment.Exhaust] = 35, [Fragment.Hotplug] = 35 },
+        Ops = new HashSet<string> { "vector_alloc", "vector_free", "request_irq", "cpu_offline", "cpu_online", "device_raise" },
     };
 
     /// <summary>PCI only (teardown/baseline properties): enable, request, raise, teardown, hotplug.</summary>
