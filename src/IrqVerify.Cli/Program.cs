@@ -15,6 +15,7 @@ public static class Program
         root.Subcommands.Add(ListCommands.Ops(stdout));
         root.Subcommands.Add(ListCommands.Invariants(stdout));
         root.Subcommands.Add(ListCommands.Machine(stdout, stderr));
+        root.Subcommands.Add(RegressCommand.Build(stdout, stderr));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -36,15 +36,26 @@ public static class ScenarioFiles
         foreach (var v in s.Variants) sb.Append(VariantKey).Append(' ').Append(v).Append('\n');
         var ids = expect?.ToList() ?? [];
         sb.Append(ExpectKey).Append(' ').Append(ids.Count == 0 ? "clean" : string.Join(", ", ids)).Append('\n');
-        foreach (var l in s.Program.Lines) sb.Append(l.Print()).Append('\n');
+        foreach (var l in s.Program.Lines)
+            if (!IsDirective(l.Print())) sb.Append(l.Print()).Append('\n');
         return sb.ToString();
     }
+
+    private static bool IsDirective(string line) =>
+        line.StartsWith(MachineKey, StringComparison.Ordinal) || line.StartsWith(VariantKey, StringComparison.Ordinal) || line.StartsWith(ExpectKey, StringComparison.Ordinal);
 
     /// <summary>One line that replays the program in a fresh process.</summary>
     public static string ReplayCommand(string programPath, string machinePath, IEnumerable<string> variants)
     {
         string cli = RepoRoot() is { } root ? Path.Combine(root, "src", "IrqVerify.Cli") : "src/IrqVerify.Cli";
         return $"dotnet run --project {cli} -- run {programPath} --machine {machinePath}{string.Concat(variants.Select(v => " --variant " + v))} --quiet";
+    }
+
+    /// <summary>One line that replays a pinned regression file (its directives name machine and variants).</summary>
+    public static string RegressReplayCommand(string file)
+    {
+        string cli = RepoRoot() is { } root ? Path.Combine(root, "src", "IrqVerify.Cli") : "src/IrqVerify.Cli";
+        return $"dotnet run --project {cli} -- regress run {file}";
     }
 
     /// <summary>The checkout root (the directory holding IrqVerify.sln) above the current assembly or directory.</summary>
@@ -66,10 +77,10 @@ public static class ScenarioFiles
         foreach (var raw in text.Split('\n'))
         {
             var line = raw.TrimEnd('\r');
-            if (line.StartsWith(MachineKey, StringComparison.Ordinal)) machineRef = line[MachineKey.Length..].Trim();
+            if (line.StartsWith(MachineKey, StringComparison.Ordinal)) machineRef ??= line[MachineKey.Length..].Trim();
             else if (line.StartsWith(VariantKey, StringComparison.Ordinal))
                 variants.AddRange(line[VariantKey.Length..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-            else if (line.StartsWith(ExpectKey, StringComparison.Ordinal))
+            else if (line.StartsWith(ExpectKey, StringComparison.Ordinal) && expect is null)
             {
                 var v = line[ExpectKey.Length..].Trim();
                 expect = v == "clean" ? [] : v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -77,7 +88,7 @@ public static class ScenarioFiles
         }
         var cfg = ResolveMachine(machineRef, Path.GetDirectoryName(Path.GetFullPath(path))!, path);
         var prog = ProgramParser.Parse(text, path, cfg);
-        return (new Scenario(cfg, prog, variants, 0, Path.GetFileName(path)), expect);
+        return (new Scenario(cfg, prog, variants.Distinct().ToList(), 0, Path.GetFileName(path)), expect);
     }
 
     /// <summary>A machine reference: "default", a JSON path relative to the file, or a name in models/machines.</summary>

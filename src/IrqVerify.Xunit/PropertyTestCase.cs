@@ -121,7 +121,7 @@ public sealed class PropertyTestCase : XunitTestCase
             {
                 var inner = e is TargetInvocationException { InnerException: { } i } ? i : e;
                 throw new PropertyFailedException(
-                    $"{name}: pinned regression {c.Path} fails\n{c.Scenario}\nReplay: {ScenarioFiles.ReplayCommand(c.Path, "<its # machine: file>", c.Scenario.Variants)}\nFailure: {inner.Message}", inner);
+                    $"{name}: pinned regression {c.Path} fails\n{c.Scenario}\nReplay: {ScenarioFiles.RegressReplayCommand(c.Path)}\nFailure: {inner.Message}", inner);
             }
         }
         if (pinned.Count > 0) log.WriteLine($"{name}: {pinned.Count} pinned regression program(s) replayed first, all pass.");
