@@ -18,6 +18,7 @@ public static class Program
         root.Subcommands.Add(ExploreCommand.Build(stdout, stderr));
         root.Subcommands.Add(ReplayCommand.Build(stdout, stderr));
         root.Subcommands.Add(FuzzCommand.Build(stdout, stderr));
+        root.Subcommands.Add(RegressCommand.Build(stdout, stderr));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

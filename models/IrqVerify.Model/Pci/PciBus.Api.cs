@@ -17,6 +17,12 @@ public sealed partial class PciBus
     public IEnumerable<Sched> AllocIrqVectors(int devIndex, int min, int max, IrqFlags flags, OpResult r)
     {
         if (Device(devIndex) is not { } dev) { r.Fail(Errno.EINVAL); yield break; }
+        // max < min breaks the API contract: MSI/MSI-X answer -ERANGE but the INTx fallback still
+        // returns 1 (it only looks at min), outside [min, max] (I-P11) by the caller's hand.
+        if (max < min) m.Misuse("I-P11", $"pci_alloc_irq_vectors({dev.Name}, {min}, {max}): max_vecs < min_vecs");
+        // A second allocation without pci_free_irq_vectors: MSI/MSI-X refuse, but the INTx
+        // fallback would report success while the device stays in MSI/MSI-X mode (I-P1).
+        if (dev.MsiEnabled || dev.MsixEnabled) m.Misuse("I-P1", $"pci_alloc_irq_vectors({dev.Name}) while {dev.Mode} is enabled");
         bool affinity = (flags & IrqFlags.Affinity) != 0;
         Errno last = Errno.ENOSPC;
         if ((flags & IrqFlags.Msix) != 0)
