@@ -237,7 +237,8 @@ public sealed class IrqCore(Machine m)
         }
         if (d.Chip.MoveDeferred)
         {
-            d.Affinity = mask;
+            // Only the pending mask changes now; the affinity itself is updated when the move is
+            // done (irq_do_set_affinity from the ack path), as irq_set_affinity_locked does.
             d.PendingMask = mask;
             d.MovePending = true;
             m.Trace?.Effect($"irq {irq}: move to {mask} pending until the next interrupt");
@@ -269,6 +270,7 @@ public sealed class IrqCore(Machine m)
                 m.Trace?.Effect($"irq {d.Irq}: deferred move -EBUSY, stays pending");
                 yield break;
             }
+            if (res.Ok) { d.Affinity = mask; d.AffinityBroken = false; }
         }
         d.PendingMask = CpuMask.Empty;
     }
