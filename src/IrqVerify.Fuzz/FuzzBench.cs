@@ -31,7 +31,7 @@ public static class FuzzBench
         var sw = Stopwatch.StartNew();
         int resets = 0;
         while (sw.Elapsed.TotalSeconds < seconds / 4) { exec.Reset(); resets++; }
-        w.WriteLine($"reset (new Machine on {cfg.Name}): {sw.Elapsed.TotalMicroseconds / resets:F1} us");
+        w.WriteLine($"reset (restore the boot snapshot on {cfg.Name}): {sw.Elapsed.TotalMicroseconds / resets:F1} us");
 
         foreach (bool features in new[] { false, true })
             foreach (bool thorough in new[] { false, true })

@@ -42,7 +42,7 @@ public sealed class FuzzExecutor
     {
         Table = table;
         Variants = variants;
-        Reset = () => new Machine(Table.Machine, Variants);
+        Reset = RestoreBoot;
         var all = InvariantCatalog.All;
         _safety = all.Where(c => c.Kind == InvariantKind.Safety).ToArray();
         _eventual = all.Where(c => c.Kind == InvariantKind.Eventual).ToArray();
@@ -66,8 +66,27 @@ public sealed class FuzzExecutor
     public OpTable Table { get; }
     public Variants Variants { get; }
 
-    /// <summary>The reset strategy: returns a machine in the boot state. Swap for a snapshot restore.</summary>
+    /// <summary>The reset strategy: returns a machine in the boot state (default: restore one machine
+    /// from a snapshot taken right after boot, a few microseconds; `() => new Machine(...)` also works).</summary>
     public Func<Machine> Reset { get; set; }
+
+    private Machine? _booted;
+    private MachineSnapshot? _boot;
+
+    /// <summary>Restores the same machine to its post-boot snapshot; the first call boots it.</summary>
+    private Machine RestoreBoot()
+    {
+        if (_booted is null || _boot is null)
+        {
+            _booted = new Machine(Table.Machine, Variants);
+            _boot = _booted.Snapshot();
+            return _booted;
+        }
+        _booted.Restore(_boot);
+        _booted.Decisions = FirstChoice.Instance;
+        _booted.AfterStep = null;
+        return _booted;
+    }
 
     /// <summary>Domain features are recorded here when set.</summary>
     public DomainFeatures? Features { get; set; }
