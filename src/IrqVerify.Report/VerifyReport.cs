@@ -1,0 +1,54 @@
+namespace IrqVerify.Report;
+
+/// <summary>
+/// What `irqverify verify` found, engine-neutral: the summary rows and, per distinct failure, a
+/// readable counterexample, a narrative in the kernel's terms, the replay line, a ready-to-paste
+/// regression test and a per-CPU timeline. Written as text by the CLI and as HTML by <c>HtmlReport</c>.
+/// </summary>
+public sealed class VerifyReport
+{
+    public required string Title { get; init; }
+    /// <summary>"reference" or the variant names.</summary>
+    public required string Variant { get; init; }
+    public required string Machine { get; init; }
+    public ulong Seed { get; init; }
+    public TimeSpan Budget { get; init; }
+    public TimeSpan Elapsed { get; init; }
+    public List<EngineSummary> Engines { get; } = new();
+    public List<FailureReport> Failures { get; } = new();
+    public bool Clean => Failures.Count == 0;
+}
+
+/// <summary>One row of the summary table.</summary>
+public sealed record EngineSummary(string Engine, long Runs, string RunUnit, TimeSpan Elapsed, int Failures, string Notes);
+
+/// <summary>One distinct failure (deduplicated by engine-independent invariant id set).</summary>
+public sealed class FailureReport
+{
+    public required string Engine { get; init; }
+    /// <summary>Violated invariant ids, e.g. ["I-V3", "I-V16"].</summary>
+    public required IReadOnlyList<string> Invariants { get; init; }
+    /// <summary>The first violation message per id.</summary>
+    public required IReadOnlyList<string> Messages { get; init; }
+    /// <summary>The minimized counterexample: a program in the textual format or a decision log.</summary>
+    public required string Counterexample { get; init; }
+    /// <summary>A short story in the kernel's terms ("CPU2 goes offline; irq 33 was moving 2→3; ...").</summary>
+    public required string Narrative { get; init; }
+    /// <summary>One line that replays it in a fresh process.</summary>
+    public required string Replay { get; init; }
+    /// <summary>A ready-to-paste xunit test pinning it.</summary>
+    public required string RegressionTest { get; init; }
+    public Timeline? Timeline { get; init; }
+}
+
+/// <summary>A per-lane (CPU, vCPU, device, hypervisor) sequence of steps for the SVG timeline.</summary>
+public sealed class Timeline
+{
+    /// <summary>Lane names in display order, e.g. "cpu0", "cpu1", "dev0", "xen".</summary>
+    public List<string> Lanes { get; } = new();
+    public List<TimelineStep> Steps { get; } = new();
+}
+
+/// <summary>One atomic step: its lane, a short label (operation and scheduling point), the effects and
+/// the vector/port state after it (shown on hover), and whether it is where the violation appeared.</summary>
+public sealed record TimelineStep(int Index, string Lane, string Label, string Detail, bool Violating);
