@@ -55,6 +55,7 @@ build_all() {
   echo "== build (Release) and instrument the model"
   dotnet build -c Release -v q -nologo "$ROOT/fuzz/harness/IrqVerify.Fuzz.Harness.csproj" | grep -E "error|Warn|Elapsed" || true
   dotnet build -c Release -v q -nologo "$ROOT/src/IrqVerify.Cli/IrqVerify.Cli.csproj" | grep -E "error|Elapsed" || true
+  dotnet build -c Release -v q -nologo "$ROOT/src/IrqVerify.Instrument/IrqVerify.Instrument.csproj" | grep -E "error|Elapsed" || true
   # Always instrument the pristine model build into the harness directory (the build may have
   # copied the uninstrumented one over it). The lower half of the 64 KiB map is for IL edges,
   # the upper half for the domain features the harness adds.
