@@ -75,9 +75,10 @@ public static class Narrative
     /// <summary>One operation in the kernel's words.</summary>
     public static string Step(ProgramLine call, OpArgs a, OpResult r, MachineConfig cfg)
     {
-        string Dev(int i) => a[i] >= 0 && a[i] < cfg.Devices.Count ? cfg.Devices[(int)a[i]].Name : $"device {Fmt(a[i])}";
-        string Irq(int i) => a[i] < 0 ? "a failed irq (-1)" : $"irq {Fmt(a[i])}";
-        string Arg(int i) => call.Args[i].Variable is null ? call.Args[i].Print() : Fmt(a[i]);
+        // Ops whose arity differs from the template's guess fall back to "?" rather than failing the report.
+        string Dev(int i) => i >= call.Args.Count ? "?" : a[i] >= 0 && a[i] < cfg.Devices.Count ? cfg.Devices[(int)a[i]].Name : $"device {Fmt(a[i])}";
+        string Irq(int i) => i >= call.Args.Count ? "irq ?" : a[i] < 0 ? "a failed irq (-1)" : $"irq {Fmt(a[i])}";
+        string Arg(int i) => i >= call.Args.Count ? "?" : call.Args[i].Variable is null ? call.Args[i].Print() : Fmt(a[i]);
         string res = r.Ok ? (r.HasValue ? Fmt(r.Value) : "0") : r.Error.Format();
         string text = call.Op switch
         {

@@ -18,12 +18,14 @@ public static class Repo
         return Root() is { } r && Directory.Exists(Path.Combine(r, "models", "scenarios")) ? Path.Combine(r, "models", "scenarios") : null;
     }
 
-    /// <summary>Seed programs of the fuzzer: the example programs and the pinned regressions.</summary>
+    /// <summary>Seed programs of the fuzzer: the example programs, the pinned regressions and verify's own
+    /// seeds (programs written for the fuzz machine, e.g. IRTE fragmentation before multi-MSI).</summary>
     public static IEnumerable<string> SeedDirs()
     {
         if (Root() is not { } r) yield break;
         yield return Path.Combine(r, "models", "examples");
         yield return Path.Combine(r, "tests", "regressions");
+        yield return Path.Combine(r, "src", "IrqVerify.Verify", "seeds");
     }
 
     /// <summary>The scenario files, in name order (deterministic).</summary>
