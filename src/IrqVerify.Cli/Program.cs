@@ -19,6 +19,9 @@ public static class Program
         root.Subcommands.Add(ReplayCommand.Build(stdout, stderr));
         root.Subcommands.Add(FuzzCommand.Build(stdout, stderr));
         root.Subcommands.Add(RegressCommand.Build(stdout, stderr));
+        root.Subcommands.Add(VerifyCommand.Build(stdout, stderr));
+        root.Subcommands.Add(ZooCommand.Build(stdout, stderr));
+        root.Subcommands.Add(BenchCommand.Build(stdout, stderr));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using IrqVerify.Explorer;
+using IrqVerify.Fuzz;
+using IrqVerify.Model;
+using IrqVerify.Model.Core;
+using IrqVerify.Model.Program;
+
+namespace IrqVerify.Verify;
+
+/// <summary>
+/// `irqverify bench`: in one run, model operations per second (a fixed mixed program, with every
+/// check and without, each run reset by Machine.Restore), explorer schedules per second (random on
+/// xen-rebind-2l) and fuzz executions per second. Wall clock only; never asserted in tests.
+/// </summary>
+public static class BenchRunner
+{
+    /// <summary>PCI (MSI-X unwind, multi-MSI), an x86 vector move with cleanup and CPU offline, Xen delivery.</summary>
+    public const string MixedProgram = """
+        n = pci_alloc_irq_vectors(dev1, 4, 4, msix)
+        irq0 = pci_irq_vector(dev1, 0)
+        irq1 = pci_irq_vector(dev1, 1)
+        request_irq(irq0)
+        request_irq(irq1)
+        irq_set_affinity(irq0, {2})
+        device_raise(dev1, 0)
+        interrupt(0)
+        interrupt(2)
+        cleanup_timer(0)
+        m = pci_alloc_irq_vectors(dev0, 4, 4, msi)
+        mirq = pci_irq_vector(dev0, 0)
+        request_irq(mirq)
+        cpu_offline(3)
+        cpu_online(3)
+        p = evtchn_alloc_unbound()
+        xirq = bind_evtchn_to_irq(p)
+        request_irq(xirq)
+        xen_send(p)
+        xen_upcall(0)
+        free_irq(xirq)
+        free_irq(mirq)
+        pci_free_irq_vectors(dev0)
+        free_irq(irq1)
+        free_irq(irq0)
+        pci_free_irq_vectors(dev1)
+        """;
+
+    public sealed record Figures(double OpsPerSecondChecked, double OpsPerSecondUnchecked, double SchedulesPerSecond, double FuzzExecsPerSecond);
+
+    public static Figures Run(TextWriter w, double seconds = 2, string? scenarioDir = null)
+    {
+        var cfg = MachineConfig.Default();
+        var prog = ProgramParser.Parse(MixedProgram, "bench.irq", cfg);
+        int ops = prog.CallCount;
+        var m = new Machine(cfg);
+        var boot = m.Snapshot();
+        var noChecks = new RunOptions { CheckEveryStep = false, CheckRefinement = false, Checks = Array.Empty<IrqVerify.Model.Invariants.InvariantCheck>() };
+        var all = new RunOptions();
+        double Rate(RunOptions o)
+        {
+            long runs = 0;
+            var sw = Stopwatch.StartNew();
+            while (sw.Elapsed.TotalSeconds < seconds)
+            {
+                m.Restore(boot);
+                ProgramRunner.Run(m, prog, o);
+                runs++;
+            }
+            return runs * ops / sw.Elapsed.TotalSeconds;
+        }
+        var first = ProgramRunner.Run(new Machine(cfg), prog, all);
+        w.WriteLine($"model: fixed mixed program of {ops} operations (PCI, vector move + cleanup, CPU offline/online, Xen), reset by Machine.Restore{(first.Ok ? "" : " [program violates " + string.Join(",", first.ViolatedIds) + "]")}");
+        double unchecked_ = Rate(noChecks);
+        w.WriteLine($"  without checks:                        {unchecked_,10:F0} ops/s");
+        double checked_ = Rate(all);
+        w.WriteLine($"  every invariant after every step + refinement + drain: {checked_,10:F0} ops/s");
+
+        var files = Repo.ScenarioFiles(scenarioDir);
+        string rebind = files.FirstOrDefault(f => Path.GetFileName(f) == "xen-rebind-2l.scn") ?? files[0];
+        var s = ScenarioParser.Load(rebind);
+        var er = Exploration.Run(s, new Variants(), new ExploreOptions { Strategy = "random", Budget = TimeSpan.FromSeconds(seconds), Iterations = long.MaxValue, Minimize = false });
+        w.WriteLine($"explorer: random on {s.Name}: {er.Schedules} schedules in {er.Elapsed.TotalSeconds:F2}s = {er.SchedulesPerSecond,10:F0} schedules/s");
+
+        var table = new OpTable(FuzzMachines.Small());
+        var fr = new Fuzzer(new FuzzExecutor(table, new Variants())).Run(new FuzzOptions
+        {
+            Seed = 1, Budget = TimeSpan.FromSeconds(seconds), Seeds = Findings.Seeds(table, Repo.SeedDirs()),
+        });
+        w.WriteLine($"fuzz: in-process on {table.Machine.Name}: {fr.Stats.Execs} execs in {fr.Stats.Elapsed.TotalSeconds:F2}s = {fr.Stats.ExecsPerSecond,10:F0} execs/s");
+        return new Figures(checked_, unchecked_, er.SchedulesPerSecond, fr.Stats.ExecsPerSecond);
+    }
+}

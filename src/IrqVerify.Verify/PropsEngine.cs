@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using IrqVerify.Model;
+using IrqVerify.Model.Program;
+using IrqVerify.Report;
+using IrqVerify.Testing;
+using TestCase = IrqVerify.Testing.Scenario;
+
+namespace IrqVerify.Verify;
+
+/// <summary>
+/// Property-style random programs: well-typed generated programs (src/IrqVerify.Testing) on generated
+/// machines, each run with every check (ScenarioRunner: caller misuse and the pinned known findings
+/// F1/F2 excused); on a variant only the ids the reference model does not also report on the same
+/// program count (differential). A failure is shrunk with the program shrinker.
+/// </summary>
+public static class PropsEngine
+{
+    public const string Name = "props";
+
+    /// <summary>The profiles cases rotate through (seed scenarios, PCI, Xen, the seed-001 hunts).</summary>
+    public static readonly (string Name, ProgramProfile Program, MachineProfile Machines)[] Profiles =
+    [
+        ("default", ProgramProfile.Default, MachineProfile.Default),
+        ("well-behaved", ProgramProfile.WellBehaved, MachineProfile.Default),
+        ("pci", ProgramProfile.Pci, MachineProfile.Default with { XenPercent = 0, NoXen = true }),
+        ("xen", ProgramProfile.Xen, MachineProfile.Default with { XenPercent = 100 }),
+        ("seed001", ProgramProfile.Seed001, MachineProfile.Seed001),
+        ("seed001-unplug", ProgramProfile.Seed001Unplug, MachineProfile.Seed001),
+    ];
+
+    /// <summary>Case <paramref name="i"/> of a run with <paramref name="seed"/>: same case in every process.</summary>
+    public static TestCase Case(ulong seed, long i, IReadOnlyList<string> variants, MachineConfig? machine, int firstProfile = 0)
+    {
+        var (_, program, machines) = Profiles[(int)((i + firstProfile) % Profiles.Length)];
+        int size = 5 + (int)(i % 36);
+        return ScenarioGenerator.Generate(Ids.Mix(seed, i), size, program, machines, variants, machine);
+    }
+
+    /// <summary>The ids that count: every failure on the reference model; on a variant, those the
+    /// reference does not also report for the same machine and program.</summary>
+    public static (IReadOnlyList<string> Ids, ScenarioOutcome Outcome) FailIds(TestCase s)
+    {
+        var o = ScenarioRunner.Run(s);
+        var ids = o.Crash is not null ? ["exception:" + o.Crash.GetType().Name] : o.FailedIds.ToList();
+        if (ids.Count == 0 || s.Variants.Count == 0) return (ids, o);
+        var reference = ScenarioRunner.Run(new TestCase(s.Machine, s.Program, [], s.Seed, s.Origin));
+        var refIds = reference.Crash is not null ? ["exception:" + reference.Crash.GetType().Name] : reference.FailedIds.ToList();
+        return (ids.Where(id => !refIds.Contains(id)).ToList(), o);
+    }
+
+    public static EngineRun Run(VerifyOptions o, TimeSpan budget, Action<EngineProgress>? progress)
+    {
+        var sw = Stopwatch.StartNew();
+        var run = new List<FailureReport>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        long cases = 0, lastReport = 0;
+        int firstProfile = o.Variants.Contains(Variants.ContiguousMultiMsiName) ? 4 : 0;
+        while (sw.Elapsed < budget)
+        {
+            var s = Case(o.Seed, cases, o.Variants, o.Machine, firstProfile);
+            cases++;
+            var (ids, _) = FailIds(s);
+            if (ids.Count > 0 && seen.Add(Ids.Key(ids)))
+            {
+                var f = Report(s, ids, o);
+                seen.Add(Ids.Key(f.Invariants));
+                run.Add(f);
+            }
+            if (sw.ElapsedMilliseconds - lastReport >= 100)
+            {
+                lastReport = sw.ElapsedMilliseconds;
+                progress?.Invoke(new EngineProgress(Name, cases, "programs", Math.Min(1, sw.Elapsed / budget), run.Count, $"{cases} programs", false));
+            }
+        }
+        var summary = new EngineSummary(Name, cases, "programs", sw.Elapsed, run.Count, $"{Profiles.Length} generator profiles, seed {o.Seed}");
+        progress?.Invoke(new EngineProgress(Name, cases, "programs", 1, run.Count, $"{cases} programs", true));
+        var result = new EngineRun { Summary = summary };
+        result.Failures.AddRange(run);
+        return result;
+    }
+
+    /// <summary>Hunts a variant until the first differential failure or the budget (zoo).</summary>
+    public static Detection? Hunt(IReadOnlyList<string> variants, ulong seed, TimeSpan budget)
+    {
+        var sw = Stopwatch.StartNew();
+        int firstProfile = variants.Contains(Variants.ContiguousMultiMsiName) ? 4 : 0;
+        for (long i = 0; sw.Elapsed < budget; i++)
+        {
+            var s = Case(seed, i, variants, null, firstProfile);
+            var (ids, _) = FailIds(s);
+            if (ids.Count > 0) return new Detection(ids, i + 1, sw.Elapsed, $"case {i + 1}");
+        }
+        return null;
+    }
+
+    /// <summary>Shrinks the case, writes it (program + machine) and builds the report.</summary>
+    public static FailureReport Report(TestCase s, IReadOnlyList<string> ids, VerifyOptions o)
+    {
+        var (small, _) = ProgramShrinker.Minimize(s.Program, s.Machine,
+            p => FailIds(s.WithProgram(p)).Ids.Any(ids.Contains), maxSteps: 300);
+        var min = s.WithProgram(small);
+        var (finalIds, outcome) = FailIds(min);
+        if (finalIds.Count == 0) { min = s; (finalIds, outcome) = FailIds(s); }
+        var sorted = finalIds.OrderBy(x => x, StringComparer.Ordinal).ToList();
+        var messages = sorted.Select(id => outcome.Failures.FirstOrDefault(f => f.Violation.Id == id)?.Violation.ToString() ?? id).ToList();
+        string name = $"props-{Ids.FileSafe(o.VariantLabel)}-{Ids.FileSafe(string.Join("+", sorted))}";
+        var (programPath, machinePath) = ScenarioFiles.Write(min, Path.GetFullPath(o.OutDir), name, sorted,
+            [$"irqverify verify: property case seed {s.Seed}, violates {string.Join(", ", sorted)}"]);
+        return new FailureReport
+        {
+            Engine = Name,
+            Invariants = sorted,
+            Messages = messages,
+            Counterexample = min.Header() + min.Program.Print(),
+            Narrative = Narrative.OfProgram(min.Program, min.Machine, min.MakeVariants(), sorted, messages),
+            Replay = $"irqverify run {programPath} --machine {machinePath}{Ids.VariantFlags(min.Variants)} --quiet",
+            RegressionTest = RegressionTest.ForProgram(Name, min.Program, min.Machine, min.Variants, sorted),
+            Timeline = Timelines.OfProgram(min.Program, outcome.Report),
+        };
+    }
+}

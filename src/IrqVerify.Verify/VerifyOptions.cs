@@ -1,0 +1,38 @@
+using IrqVerify.Model;
+
+namespace IrqVerify.Verify;
+
+/// <summary>What `irqverify verify` runs: budget and its split, seed, variants, machine, where files go.</summary>
+public sealed class VerifyOptions
+{
+    public TimeSpan Budget { get; init; } = TimeSpan.FromSeconds(60);
+    public ulong Seed { get; init; } = 1;
+    /// <summary>Variant names (K1..K15, contiguous-multi-msi); empty = the reference model.</summary>
+    public IReadOnlyList<string> Variants { get; init; } = [];
+    /// <summary>A fixed machine for the property programs and the fuzzer (null: generated machines /
+    /// the small fuzz machine). Exploration scenarios always use their own machines.</summary>
+    public MachineConfig? Machine { get; init; }
+    /// <summary>The machine file as given on the command line (for replay lines).</summary>
+    public string? MachinePath { get; init; }
+    /// <summary>Where counterexample files (programs, machines, schedules) are written.</summary>
+    public string OutDir { get; init; } = "verify-findings";
+    /// <summary>The scenario directory (null: models/scenarios above the working directory).</summary>
+    public string? ScenarioDir { get; init; }
+    /// <summary>Share of the budget per engine, in percent: properties, exploration, fuzzing.</summary>
+    public (int Props, int Explore, int Fuzz) Split { get; init; } = (30, 40, 30);
+    /// <summary>Called with each engine's running totals (progress display).</summary>
+    public Action<EngineProgress>? Progress { get; init; }
+
+    public Variants MakeVariants()
+    {
+        var v = new Variants();
+        foreach (var n in Variants)
+            if (!v.TryEnable(n)) throw new ModelInputException("--variant", 0, 0, $"unknown variant '{n}' (known: {string.Join(", ", IrqVerify.Model.Variants.Names)})");
+        return v;
+    }
+
+    public string VariantLabel => Variants.Count == 0 ? "reference" : string.Join(",", Variants);
+}
+
+/// <summary>A progress report of one engine: runs so far, fraction of its budget used, failures.</summary>
+public readonly record struct EngineProgress(string Engine, long Runs, string Unit, double Fraction, int Failures, string Status, bool Done);

@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using IrqVerify.Explorer;
+using IrqVerify.Model;
+
+namespace IrqVerify.Verify;
+
+/// <summary>Options of the bug zoo.</summary>
+public sealed class ZooOptions
+{
+    /// <summary>Engines to run: props, explore, fuzz.</summary>
+    public IReadOnlyList<string> Engines { get; init; } = ZooRunner.EngineNames;
+    public TimeSpan BudgetPerBug { get; init; } = TimeSpan.FromSeconds(10);
+    public int Seeds { get; init; } = 5;
+    /// <summary>Route each bug to the engines made for it: races (named by a scenario's `bugs:` line)
+    /// to the explorer only, sequential bugs to fuzzing and properties only (the CI profile).</summary>
+    public bool Route { get; init; }
+    public IReadOnlyList<string>? Variants { get; init; }
+    public string? ScenarioDir { get; init; }
+    public Action<string>? Progress { get; init; }
+
+    /// <summary>The CI profile: routed, one seed, small budgets (well under two minutes in total).</summary>
+    public static ZooOptions Ci(string? scenarioDir = null) => new() { Route = true, Seeds = 1, BudgetPerBug = TimeSpan.FromSeconds(6), ScenarioDir = scenarioDir };
+}
+
+/// <summary>One engine against one variant over the seeds.</summary>
+public sealed record ZooCell(string Engine, int Seeds, int Detected, double MedianMs, double MedianIterations, IReadOnlyList<string> Ids, string Unit);
+
+public sealed record ZooRow(string Variant, bool Race, IReadOnlyList<ZooCell> Cells)
+{
+    public bool Detected => Cells.Any(c => c.Detected > 0);
+    public IReadOnlyList<string> Ids => Cells.SelectMany(c => c.Ids).Distinct().OrderBy(s => s, StringComparer.Ordinal).ToList();
+}
+
+/// <summary>
+/// The bug zoo: each engine against each variant (K1..K15 and contiguous-multi-msi), detection always
+/// differential (an id the variant produces that the reference model does not on the same input).
+/// Races go to the scenarios whose `bugs:` line names them (dfs: deterministic, run once); fuzzing
+/// and properties run once per seed.
+/// </summary>
+public static class ZooRunner
+{
+    public static readonly string[] EngineNames = [PropsEngine.Name, ExploreEngine.Name, FuzzEngine.Name];
+
+    public static IReadOnlySet<string> Races(string? scenarioDir) =>
+        Repo.ScenarioFiles(scenarioDir).SelectMany(f => ScenarioParser.Load(f).Bugs).ToHashSet(StringComparer.Ordinal);
+
+    public static List<ZooRow> Run(ZooOptions o)
+    {
+        foreach (var e in o.Engines)
+            if (!EngineNames.Contains(e)) throw new ModelInputException("--engines", 0, 0, $"unknown engine '{e}' (props, explore, fuzz)");
+        var races = Races(o.ScenarioDir);
+        var rows = new List<ZooRow>();
+        foreach (var variant in o.Variants ?? Variants.Names.ToList())
+        {
+            if (!new Variants().TryEnable(variant)) throw new ModelInputException("--variant", 0, 0, $"unknown variant '{variant}'");
+            bool race = races.Contains(variant);
+            var cells = new List<ZooCell>();
+            foreach (var engine in o.Engines)
+            {
+                if (o.Route && race != (engine == ExploreEngine.Name)) continue;
+                if (engine == ExploreEngine.Name && !race) continue;
+                int seeds = engine == ExploreEngine.Name ? 1 : o.Seeds;
+                var found = new List<Detection>();
+                for (int seed = 1; seed <= seeds; seed++)
+                {
+                    var d = engine switch
+                    {
+                        "explore" => ExploreEngine.Hunt(variant, o.BudgetPerBug, o.ScenarioDir, out _),
+                        "fuzz" => FuzzEngine.Hunt(variant, (ulong)seed, o.BudgetPerBug),
+                        _ => PropsEngine.Hunt([variant], (ulong)seed, o.BudgetPerBug),
+                    };
+                    if (d is not null) found.Add(d);
+                }
+                string unit = engine switch { "explore" => "schedules", "fuzz" => "execs", _ => "programs" };
+                var cell = new ZooCell(engine, seeds, found.Count,
+                    found.Count == 0 ? 0 : Median(found.Select(d => d.Time.TotalMilliseconds)),
+                    found.Count == 0 ? 0 : Median(found.Select(d => (double)d.Iterations)),
+                    found.SelectMany(d => d.Ids).Distinct().OrderBy(s => s, StringComparer.Ordinal).ToList(), unit);
+                cells.Add(cell);
+                o.Progress?.Invoke($"{variant}: {engine} {(cell.Detected > 0 ? $"found {string.Join(",", cell.Ids)} in {cell.Detected}/{seeds} seed(s)" : "missed")}");
+            }
+            rows.Add(new ZooRow(variant, race, cells));
+        }
+        return rows;
+    }
+
+    private static double Median(IEnumerable<double> xs)
+    {
+        var l = xs.OrderBy(x => x).ToList();
+        int n = l.Count;
+        return n % 2 == 1 ? l[n / 2] : (l[n / 2 - 1] + l[n / 2]) / 2;
+    }
+
+    private static string Ms(double ms) => ms >= 1000 ? $"{ms / 1000:F2} s" : $"{ms:F1} ms";
+
+    public static string Table(IReadOnlyList<ZooRow> rows)
+    {
+        var t = new List<string[]> { new[] { "variant", "kind", "detected by (seeds)", "median time to first detection", "median iterations", "invariants violated" } };
+        foreach (var r in rows)
+        {
+            var hits = r.Cells.Where(c => c.Detected > 0).ToList();
+            t.Add([
+                r.Variant,
+                r.Race ? "race" : "sequential",
+                hits.Count == 0 ? "NOT DETECTED" : string.Join(", ", hits.Select(c => $"{c.Engine} {c.Detected}/{c.Seeds}")),
+                string.Join(", ", hits.Select(c => $"{c.Engine} {Ms(c.MedianMs)}")),
+                string.Join(", ", hits.Select(c => $"{c.Engine} {c.MedianIterations.ToString("F0", CultureInfo.InvariantCulture)} {c.Unit}")),
+                string.Join(", ", r.Ids),
+            ]);
+        }
+        var sb = new StringBuilder(ReportText.Table(t));
+        sb.Append($"detected: {rows.Count(r => r.Detected)}/{rows.Count}\n");
+        return sb.ToString();
+    }
+
+    public static string Json(IReadOnlyList<ZooRow> rows) =>
+        JsonSerializer.Serialize(rows.Select(r => new { r.Variant, r.Race, r.Detected, r.Ids, r.Cells }), new JsonSerializerOptions { WriteIndented = true });
+}

@@ -1,0 +1,28 @@
+using IrqVerify.Model;
+
+namespace IrqVerify.Verify.Tests;
+
+/// <summary>The CI profile of the bug zoo: every known bug (K1..K15 and contiguous-multi-msi) detected, differentially.</summary>
+public class ZooTests
+{
+    [Fact]
+    public void Ci_profile_detects_every_known_bug()
+    {
+        var rows = ZooRunner.Run(ZooOptions.Ci());
+        Assert.Equal(16, rows.Count);
+        Assert.Equal(Variants.Names.ToList(), rows.Select(r => r.Variant).ToList());
+        var missed = rows.Where(r => !r.Detected).Select(r => r.Variant).ToList();
+        Assert.True(missed.Count == 0, "undetected: " + string.Join(", ", missed) + "\n" + ZooRunner.Table(rows));
+        // Races go to the explorer, which names the spec's invariants.
+        Assert.Contains("I-X9", rows.Single(r => r.Variant == "K10").Ids);
+        Assert.Contains("I-P6", rows.Single(r => r.Variant == "K6").Ids);
+    }
+
+    [Fact]
+    public void Races_are_the_bugs_named_by_scenarios()
+    {
+        var races = ZooRunner.Races(null);
+        foreach (var k in new[] { "K2", "K3", "K4", "K8", "K10", "K11", "K12", "K13", "K14", "K15" }) Assert.Contains(k, races);
+        foreach (var k in new[] { "K1", "K5", "K6", "K7", "K9" }) Assert.DoesNotContain(k, races);
+    }
+}
