@@ -123,7 +123,10 @@ public static class XenInvariants
                     int port = w * TwoLevelAbi.WordBits + System.Numerics.BitOperations.TrailingZeroCount(bits);
                     bits &= bits - 1;
                     var i = x.EvtchnToInfo(port);
-                    bool offline = !x.Online.Contains(c) && !x.GoingOffline[c];
+                    // A per-vCPU VIRQ/IPI bound to this vCPU while it is down is the CPU-up prepare
+                    // step (xen_smp_intr_init before the vCPU runs), not a leftover of its offline.
+                    bool offline = !x.Online.Contains(c) && !x.GoingOffline[c]
+                        && !(i is { Freed: false, SetupDone: true } && i.Cpu == c && m.Irqs[i.Irq] is { IsPerCpu: true });
                     if (i is null || i.Freed || (i.SetupDone && i.Cpu != c) || offline)
                         v.Add(new("I-X5", $"cpu_evtchn_mask[vcpu{c}] holds port {port} which is {(i is null || i.Freed ? "unbound" :  offline ? "on an offline vCPU" : $"bound to vcpu{i.Cpu}")}"));
                 }

@@ -52,4 +52,45 @@ public class XenTriageTests
         XenInvariants.IX11(m, v);
         Assert.Contains(v, x => x.Id == "I-X11");
     }
+
+    /// <summary>I-X5 finding: a per-vCPU VIRQ bound to an offline vCPU is the CPU-up prepare step
+    /// (xen_smp_intr_init runs before the vCPU does): its bit legitimately sits in that vCPU's 2L
+    /// mask, and it stays consistent once the vCPU is up.</summary>
+    [Fact]
+    public void A_per_vcpu_VIRQ_bound_to_an_offline_vCPU_is_the_bring_up_path_and_delivers_once_online()
+    {
+        var (m, r) = Run("xen_vcpu_offline(0)\nxen_set_abi(2l)\nirq = bind_virq_to_irq(0, 0)\n");
+        Assert.True(r.Ok, string.Join("\n", r.Violations));
+        Assert.DoesNotContain(m.Diagnostics.Items, d => d.Severity == Severity.Misuse);
+        var info = Assert.Single(m.Xen!.LiveInfos());
+        Assert.Equal(0, info.Cpu);
+        Assert.True(((TwoLevelAbi)m.Xen.Abi).InCpuMask(0, info.Evtchn));
+
+        var (m2, r2) = Run("xen_vcpu_offline(0)\nxen_set_abi(2l)\nirq = bind_virq_to_irq(0, 0)\nrequest_irq(irq)\nxen_vcpu_online(0)\n");
+        Assert.True(r2.Ok, string.Join("\n", r2.Violations));
+    }
+
+    /// <summary>I-X5 finding (item 4): bind_evtchn_to_irq binds every new channel to vCPU0, which the
+    /// kernel assumes online; with vCPU0 offline that is reported as I-X5 misuse at the bind.</summary>
+    [Fact]
+    public void Binding_a_channel_while_vCPU0_is_offline_is_I_X5_misuse()
+    {
+        var (m, r) = Run("xen_vcpu_offline(0)\nxen_set_abi(2l)\np = evtchn_alloc_unbound()\nirq = bind_evtchn_to_irq(p)\n");
+        Assert.Contains(m.Diagnostics.Items, d => d.Severity == Severity.Misuse && d.Rule == "I-X5");
+        Assert.Contains("I-X5", r.ViolatedIds);
+    }
+
+    /// <summary>The refinement is only for per-vCPU channels bound to that vCPU: a per-vCPU port's bit
+    /// left in an offline vCPU's mask while the port is bound elsewhere still fires.</summary>
+    [Fact]
+    public void I_X5_still_fires_for_a_per_vcpu_port_left_in_an_offline_vCPU_mask()
+    {
+        var (m, _) = Run("xen_set_abi(2l)\nirq = bind_virq_to_irq(0, 1)\nxen_vcpu_offline(0)\n");
+        var info = Assert.Single(m.Xen!.LiveInfos());
+        var abi = (TwoLevelAbi)m.Xen.Abi;
+        abi.CpuEvtchnMask[0][info.Evtchn / TwoLevelAbi.WordBits] |= 1UL << (info.Evtchn % TwoLevelAbi.WordBits);
+        var v = new List<Violation>();
+        XenInvariants.IX5(m, v);
+        Assert.Contains(v, x => x.Id == "I-X5");
+    }
 }
