@@ -13,8 +13,8 @@ namespace IrqVerify.Testing;
 /// reservation mode) is skipped by migrate_one_irq when its CPU goes down (not started);
 /// lapic_online then rewrites that CPU's whole vector_irq to VECTOR_UNUSED. When the irq is
 /// started later, irq_setup_affinity → assign_vector_locked sees "current CPU online and in the
-/// mask" and keeps the stale (cpu, vector): I-V1 right after the online, and once started an
-/// interrupt lands on an UNUSED vector ("No irq handler", I-V8, I-G2). Pinned as
+/// mask" and keeps the stale (cpu, vector): I-V1 right after the online (and for that same entry
+/// after the start), and once started an interrupt lands on an UNUSED vector ("No irq handler", I-V8, I-G2). Pinned as
 /// tests/regressions/f1-unstarted-irq-offline-online.irq.</para>
 /// <para><b>F2 — affinity set on a not-activated irq that already holds a vector.</b>
 /// irq_set_affinity_deactivated (IRQD_AFFINITY_ON_ACTIVATE, set by x86_vector_alloc_irqs) only
@@ -25,6 +25,7 @@ namespace IrqVerify.Testing;
 public sealed partial class KnownFindings
 {
     private readonly HashSet<int> _f1 = new();
+    private readonly HashSet<string> _f1Entries = new(StringComparer.Ordinal);
 
     /// <summary>Irqs excused under F1 in this run.</summary>
     public IReadOnlyCollection<int> F1Irqs => _f1;
@@ -51,9 +52,14 @@ public sealed partial class KnownFindings
         foreach (var x in found)
         {
             var g = UnusedEntry().Match(x.Message);
+            // Seen while the irq is not started: the F1 window. The same stale (cpu, vector) stays
+            // excused after request_irq, which keeps it (assign_vector_locked: CPU online and in the
+            // mask); a different entry is a fresh violation.
             if (g.Success && int.TryParse(g.Groups[1].Value, out int irq) && m.Irqs[irq] is { Started: false })
+                _f1Entries.Add(g.Value);
+            if (g.Success && _f1Entries.Contains(g.Value))
             {
-                _f1.Add(irq);
+                _f1.Add(int.Parse(g.Groups[1].Value));
                 continue;
             }
             v.Add(x);

@@ -1,5 +1,6 @@
 using IrqVerify.Fuzz;
 using IrqVerify.Model;
+using IrqVerify.Model.Program;
 
 namespace IrqVerify.Fuzz.Tests;
 
@@ -21,6 +22,14 @@ internal static class Kit
         for (int i = 0; i < len; i++) b[i] = r.Byte();
         return b;
     }
+
+    /// <summary>A program in the textual format as a fuzzer program on <see cref="Table"/>.</summary>
+    public static FuzzProgram Program(string text) =>
+        FuzzProgram.From(ProgramParser.Parse(text, "<seed>", Table.Machine), Table, "<seed>");
+
+    /// <summary>A program in the textual format as a corpus input (byte format) for <see cref="Table"/>.</summary>
+    public static byte[] Encode(string text) =>
+        ByteFormat.Encode(Program(text), Table) ?? throw new ArgumentException("not expressible in the byte format", nameof(text));
 
     public static string ExamplesDir => Path.Combine(AppContext.BaseDirectory, "examples");
 

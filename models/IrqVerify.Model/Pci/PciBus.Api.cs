@@ -41,6 +41,10 @@ public sealed partial class PciBus
         }
         if ((flags & IrqFlags.Intx) != 0 && min == 1 && dev.Irq != 0)
         {
+            // dev->irq is the MSI irq while MSI/MSI-X is on: the fallback answers 1 ("INTx") for a
+            // device that has no pin irq or is not in INTx mode — the caller's second allocation (I-P11).
+            if (dev.MsiEnabled || dev.MsixEnabled)
+                m.Misuse("I-P11", $"pci_alloc_irq_vectors({dev.Name}): INTx fallback answers 1 from dev->irq {dev.Irq} while {dev.Mode} is enabled");
             dev.IntxDisabled = false;
             Record(dev, min, max, 1, DeviceMode.Intx, r);
             yield break;

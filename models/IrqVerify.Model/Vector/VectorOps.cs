@@ -78,6 +78,15 @@ public static class VectorOps
     {
         yield return Sched.Under("irq_domain_deactivate_irq", LockRef.VectorLock);
         if (ApicDesc(m, irq) is not { } d) { r.Fail(Errno.EINVAL); yield break; }
+        // The domain op is only called after irq_shutdown (irq_shutdown_and_deactivate, free paths):
+        // deactivating a started irq pulls the vector from under a live handler (lost interrupts,
+        // I-G2). Caller misuse, refused like vector_free with a handler, so the state stays sound.
+        if (d.Started)
+        {
+            m.Misuse("vector_deactivate", $"irq {irq} deactivated while started (irq_domain_deactivate_irq needs irq_shutdown first)");
+            r.Fail(Errno.EBUSY);
+            yield break;
+        }
         m.Irq.Deactivate(d);
         r.Set(0);
     }

@@ -66,6 +66,7 @@ public sealed class FifoAbi : EvtchnAbi
     {
         int q = Hv.Ports[port].Priority;
         Words[port] = (Words[port] & ~LinkMask) | LinkedBit;
+        if (Guest.EvtchnToInfo(port) is { } info) info.DroppedByTeardown = false;
         // Xen's old-queue bookkeeping: a stale tail naming this port (it was consumed and moved)
         // must not be linked through.
         for (int c = 0; c < Tail.Length; c++)
@@ -157,7 +158,10 @@ public sealed class FifoAbi : EvtchnAbi
         if (drop)
         {
             if (IsPending(port) && !IsMasked(port))
+            {
                 Guest.M.Info("evtchn_fifo", $"Dropping pending event for port {port}");
+                if (Guest.EvtchnToInfo(port) is { } info) info.DroppedByTeardown = true;
+            }
             yield break;
         }
         yield return Sched.At("consume_one_event.unlinked");

@@ -65,6 +65,9 @@ public sealed class IrqInfo(int irq)
     public long EoiTimeSetAt;
     /// <summary>0 none, 1 spurious, 2 non-spurious: the last xen_irq_lateeoi (I-X16).</summary>
     public byte LastEoiKind;
+    /// <summary>Oracle (I-X11): the FIFO per-CPU teardown dropped this port's linked occurrence
+    /// ("Dropping pending event for port"); cleared when Xen links the port again.</summary>
+    public bool DroppedByTeardown;
 
     /// <summary>Copies every field of <paramref name="o"/> (an irq_info of the same irq).</summary>
     public void CopyFrom(IrqInfo o)
@@ -75,6 +78,7 @@ public sealed class IrqInfo(int irq)
         FreeSeq = o.FreeSeq; SetupDone = o.SetupDone; ClaimCount = o.ClaimCount; EoiCycleOpen = o.EoiCycleOpen;
         EoiCycleBase = o.EoiCycleBase; RebindsInProgress = o.RebindsInProgress; LastUnmaskWasPending = o.LastUnmaskWasPending;
         LastUnmaskPaths = o.LastUnmaskPaths; EoiTimeSetAt = o.EoiTimeSetAt; LastEoiKind = o.LastEoiKind;
+        DroppedByTeardown = o.DroppedByTeardown;
     }
 
     public bool IsBound => !Freed && XenEvents.ValidEvtchn(Evtchn);
@@ -84,7 +88,7 @@ public sealed class IrqInfo(int irq)
         h.Add(Irq); h.Add((int)Type); h.Add(Evtchn); h.Add(Cpu); h.Add((int)MaskReason); h.Add(IsActive);
         h.Add(Refcnt); h.Add(SpuriousCnt); h.Add(IsAccounted); h.Add(IsStatic); h.Add(LateEoi); h.Add(Virq); h.Add(Ipi);
         h.Add(EoiCpu); h.Add(EoiTime); h.Add(OnEoiList); h.Add(Freed); h.Add(Released);
-        h.Add(SetupDone); h.Add(ClaimCount); h.Add(EoiCycleOpen); h.Add(RebindsInProgress);
+        h.Add(SetupDone); h.Add(ClaimCount); h.Add(EoiCycleOpen); h.Add(RebindsInProgress); h.Add(DroppedByTeardown);
     }
 
     public override string ToString() =>

@@ -56,6 +56,13 @@ public sealed partial class XenEvents
     /// </summary>
     internal void BindEvtchnToCpu(IrqInfo info, int cpu, bool force)
     {
+        // Per-vCPU VIRQs/IPIs are bound before their vCPU comes up (xen_smp_intr_init in the CPU-up
+        // prepare step), so an offline target is normal for them. Any other channel lands on an
+        // offline vCPU only because the kernel binds every new channel to vCPU0 (or a global VIRQ to
+        // the caller's CPU) assuming it online — CPU0 cannot be hot-unplugged on x86 (v6.5+): the
+        // event would wait for a vCPU that never scans it (I-X5).
+        if (!Online.Contains(cpu) && M.Irqs[info.Irq] is not { IsPerCpu: true })
+            M.Misuse("I-X5", $"irq {info.Irq} (port {info.Evtchn}) bound to offline vcpu{cpu}");
         if (M.Irqs[info.Irq] is { } d)
         {
             if (force) d.Affinity = CpuMask.Of(cpu);

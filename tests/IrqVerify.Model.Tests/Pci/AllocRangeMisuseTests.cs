@@ -44,4 +44,21 @@ public class AllocWhileEnabledMisuseTests
         Assert.Contains(m.Diagnostics.Items, d => d.Severity == Severity.Misuse && d.Rule == "I-P1");
         Assert.True(m.Pci.Devices[0].MsiEnabled);
     }
+
+    /// <summary>Found by the seed-001 property hunt on the reference model: msi then intx on a device
+    /// without a pin irq — the fallback's 1 comes from dev->irq (the MSI irq), so I-P11 fires; it is
+    /// the caller's double allocation, reported as I-P11 misuse too so engines excuse it.</summary>
+    [Fact]
+    public void INTx_fallback_while_MSI_is_enabled_without_a_pin_irq_is_I_P11_misuse()
+    {
+        var m = Make(MsiDev("d", mmc: 0, maskBit: false, remapped: false, pin: 0));
+        Assert.Equal(0, m.Pci.Devices[0].PinIrq);
+        Assert.Equal(1, Alloc(m, 0, 1, 1, Msi));
+        Assert.Equal(1, Alloc(m, 0, 1, 1, Intx));
+        var v = new List<Violation>();
+        IrqVerify.Model.Pci.PciInvariants.IP11(m, v);
+        Assert.Contains(v, x => x.Id == "I-P11");
+        Assert.Contains(m.Diagnostics.Items, d => d.Severity == Severity.Misuse && d.Rule == "I-P11");
+        Assert.Contains(m.Diagnostics.Items, d => d.Severity == Severity.Misuse && d.Rule == "I-P1");
+    }
 }

@@ -1,0 +1,39 @@
+using IrqVerify.Model;
+using IrqVerify.Model.Core;
+using IrqVerify.Model.Program;
+
+namespace IrqVerify.Model.Tests.Vector;
+
+/// <summary>Fuzzer findings on the reference model (vector domain), each by its minimized program.</summary>
+public class VectorTriageTests
+{
+    private static (Machine M, RunReport R) Run(string text)
+    {
+        var m = new Machine(MachineConfig.Default());
+        return (m, ProgramRunner.Run(m, ProgramParser.Parse(text, "t.irq", m.Config)));
+    }
+
+    /// <summary>I-G2 finding: raw vector_deactivate of a started irq is misuse of the domain op
+    /// (only called after irq_shutdown): refused with -EBUSY, the vector stays and the raise is handled.</summary>
+    [Fact]
+    public void Deactivating_a_started_irq_is_misuse_and_refused()
+    {
+        var (m, r) = Run("irq = vector_alloc({0}, managed)\nrequest_irq(irq)\napic_raise(irq)\nvector_deactivate(irq)\n");
+        Assert.Contains(m.Diagnostics.Items, d => d.Severity == Severity.Misuse && d.Rule == "vector_deactivate");
+        Assert.Equal($"-{Errno.EBUSY.Format().TrimStart('-')}", r.Ops[^1].Result);
+        Assert.True(r.Ok, string.Join("\n", r.Violations));
+        var d = m.Irqs[24]!;
+        Assert.True(d.Activated);
+        Assert.Equal(1, d.Invocations);
+    }
+
+    /// <summary>I-V11 + I-V16 finding: the same misuse followed by cpu_offline no longer leaves a
+    /// started irq without a vector on the dead CPU.</summary>
+    [Fact]
+    public void Deactivate_of_a_started_irq_then_offline_stays_sound()
+    {
+        var (m, r) = Run("irq = vector_alloc({1}, none)\nrequest_irq(irq)\nvector_deactivate(irq)\ncpu_offline(1)\n");
+        Assert.Contains(m.Diagnostics.Items, d => d.Severity == Severity.Misuse && d.Rule == "vector_deactivate");
+        Assert.True(r.Ok, string.Join("\n", r.Violations));
+    }
+}

@@ -1,0 +1,96 @@
+using IrqVerify.Model;
+using IrqVerify.Model.Core;
+using IrqVerify.Model.Program;
+using IrqVerify.Model.Xen;
+
+namespace IrqVerify.Model.Tests.Xen;
+
+/// <summary>Findings of the fuzzer / property suite on the reference model (Xen), each reproduced
+/// by its minimized program.</summary>
+public class XenTriageTests
+{
+    private static (Machine M, RunReport R) Run(string text)
+    {
+        var m = new Machine(MachineConfig.Default());
+        var r = ProgramRunner.Run(m, ProgramParser.Parse(text, "t.irq", m.Config));
+        return (m, r);
+    }
+
+    /// <summary>I-X11 finding (FIFO): an event linked on vCPU0 when vCPU0 goes offline is dropped by
+    /// evtchn_fifo_percpu_deinit — upstream. The port stays pending and unlinked, I-X11 does not
+    /// count it, and the next send re-links and delivers it on the new target.</summary>
+    [Fact]
+    public void FIFO_teardown_drops_the_linked_event_upstream_and_the_next_send_delivers_it()
+    {
+        const string prog = "p = evtchn_alloc_unbound()\nirq = bind_evtchn_to_irq_lateeoi(p)\nrequest_irq(irq)\nxen_send(p)\nxen_vcpu_offline(0)\n";
+        var (m, r) = Run(prog);
+        Assert.Equal("fifo", m.Xen!.Abi.Name);
+        Assert.Contains(m.Diagnostics.Items, d => d.Rule == "evtchn_fifo" && d.Message.StartsWith("Dropping pending event for port", StringComparison.Ordinal));
+        var info = Assert.Single(m.Xen.LiveInfos());
+        Assert.True(info.DroppedByTeardown);
+        Assert.Equal(1, info.Cpu);
+        Assert.True(m.Xen.Abi.IsPending(info.Evtchn));
+        Assert.DoesNotContain("I-X11", r.ViolatedIds);
+        Assert.Equal(0, m.Irqs[info.Irq]!.Invocations);
+
+        var (m2, r2) = Run(prog + "xen_send(p)\n");
+        var info2 = Assert.Single(m2.Xen!.LiveInfos());
+        Assert.False(info2.DroppedByTeardown);
+        Assert.Equal(1, m2.Irqs[info2.Irq]!.Invocations);
+        Assert.True(r2.Ok, string.Join("\n", r2.Violations));
+    }
+
+    /// <summary>The exception is only for the dropped occurrence: the same lost state without the
+    /// teardown's drop is still I-X11.</summary>
+    [Fact]
+    public void I_X11_still_fires_for_a_lost_event_that_was_not_dropped_by_the_teardown()
+    {
+        var (m, _) = Run("p = evtchn_alloc_unbound()\nirq = bind_evtchn_to_irq_lateeoi(p)\nrequest_irq(irq)\nxen_send(p)\nxen_vcpu_offline(0)\n");
+        var info = Assert.Single(m.Xen!.LiveInfos());
+        info.DroppedByTeardown = false;
+        var v = new List<Violation>();
+        XenInvariants.IX11(m, v);
+        Assert.Contains(v, x => x.Id == "I-X11");
+    }
+
+    /// <summary>I-X5 finding: a per-vCPU VIRQ bound to an offline vCPU is the CPU-up prepare step
+    /// (xen_smp_intr_init runs before the vCPU does): its bit legitimately sits in that vCPU's 2L
+    /// mask, and it stays consistent once the vCPU is up.</summary>
+    [Fact]
+    public void A_per_vcpu_VIRQ_bound_to_an_offline_vCPU_is_the_bring_up_path_and_delivers_once_online()
+    {
+        var (m, r) = Run("xen_vcpu_offline(0)\nxen_set_abi(2l)\nirq = bind_virq_to_irq(0, 0)\n");
+        Assert.True(r.Ok, string.Join("\n", r.Violations));
+        Assert.DoesNotContain(m.Diagnostics.Items, d => d.Severity == Severity.Misuse);
+        var info = Assert.Single(m.Xen!.LiveInfos());
+        Assert.Equal(0, info.Cpu);
+        Assert.True(((TwoLevelAbi)m.Xen.Abi).InCpuMask(0, info.Evtchn));
+
+        var (m2, r2) = Run("xen_vcpu_offline(0)\nxen_set_abi(2l)\nirq = bind_virq_to_irq(0, 0)\nrequest_irq(irq)\nxen_vcpu_online(0)\n");
+        Assert.True(r2.Ok, string.Join("\n", r2.Violations));
+    }
+
+    /// <summary>I-X5 finding (item 4): bind_evtchn_to_irq binds every new channel to vCPU0, which the
+    /// kernel assumes online; with vCPU0 offline that is reported as I-X5 misuse at the bind.</summary>
+    [Fact]
+    public void Binding_a_channel_while_vCPU0_is_offline_is_I_X5_misuse()
+    {
+        var (m, r) = Run("xen_vcpu_offline(0)\nxen_set_abi(2l)\np = evtchn_alloc_unbound()\nirq = bind_evtchn_to_irq(p)\n");
+        Assert.Contains(m.Diagnostics.Items, d => d.Severity == Severity.Misuse && d.Rule == "I-X5");
+        Assert.Contains("I-X5", r.ViolatedIds);
+    }
+
+    /// <summary>The refinement is only for per-vCPU channels bound to that vCPU: a per-vCPU port's bit
+    /// left in an offline vCPU's mask while the port is bound elsewhere still fires.</summary>
+    [Fact]
+    public void I_X5_still_fires_for_a_per_vcpu_port_left_in_an_offline_vCPU_mask()
+    {
+        var (m, _) = Run("xen_set_abi(2l)\nirq = bind_virq_to_irq(0, 1)\nxen_vcpu_offline(0)\n");
+        var info = Assert.Single(m.Xen!.LiveInfos());
+        var abi = (TwoLevelAbi)m.Xen.Abi;
+        abi.CpuEvtchnMask[0][info.Evtchn / TwoLevelAbi.WordBits] |= 1UL << (info.Evtchn % TwoLevelAbi.WordBits);
+        var v = new List<Violation>();
+        XenInvariants.IX5(m, v);
+        Assert.Contains(v, x => x.Id == "I-X5");
+    }
+}
