@@ -112,11 +112,11 @@ public static class VerifyCommand
         OutDir = o.OutDir, ScenarioDir = o.ScenarioDir, Split = o.Split, Progress = progress,
     };
 
-    /// <summary>THE call site of the report writers: report.json here; the HTML renderer
-    /// (IrqVerify.Report.HtmlReport.Write(dir, report)) is called from this method once merged.</summary>
+    /// <summary>THE call site of the report writers: report.json and the self-contained index.html.</summary>
     public static void WriteReport(string dir, VerifyReport report)
     {
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, "report.json"), ReportText.ToJson(report));
+        HtmlReport.Write(dir, report);
     }
 }
