@@ -34,4 +34,15 @@ public class DisableWithHandlerMisuseTests
         Assert.True(r.Ok, string.Join("\n", r.Violations));
         Assert.Equal(0u, m.Pci.Devices[0].Msi!.MaskReg & 1u);
     }
+    /// <summary>I-P13 finding (verify fuzz): pci_msix_free_irq with the handler still requested leaks
+    /// the descriptor with its entry unmasked: reported as I-P13 (and I-P16) caller misuse.</summary>
+    [Fact]
+    public void Freeing_an_MSI_X_vector_with_a_handler_reports_I_P13_misuse()
+    {
+        var (m, r) = Run("n = pci_alloc_irq_vectors(dev1, 0, 1, msix)\nirq = pci_irq_vector(dev1, 0)\nrequest_irq(irq)\npci_msix_free_irq(dev1, irq)\n");
+        Assert.Contains(m.Diagnostics.Items, d => d.Severity == Severity.Misuse && d.Rule == "I-P15");
+        Assert.Contains(m.Diagnostics.Items, d => d.Severity == Severity.Misuse && d.Rule == "I-P13");
+        Assert.Contains("I-P13", r.ViolatedIds);
+        Assert.False(m.Pci.Devices[1].Msix!.Entries[0].Masked);
+    }
 }
