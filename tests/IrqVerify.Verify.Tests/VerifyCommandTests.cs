@@ -45,14 +45,11 @@ public class VerifyCommandTests
     }
 
     /// <summary>
-    /// Reference-model findings reported to the lead and open in the model while this was written
-    /// (being fixed by the model helper; see the README's verify section): I-V14 on a managed,
-    /// activated but never started irq whose only CPU goes offline; F1 (never-started irq across CPU
-    /// offline/online) when I-V1 first fires at request_irq, which KnownFindings does not excuse yet.
-    /// Any OTHER failure on the reference model fails this test; once these are fixed the test
-    /// requires a clean exit again by emptying this set.
+    /// Reference-model findings still open in the model (none: I-V14 was refined for never-started
+    /// managed irqs, F1/F2 are excused through KnownFindings by every engine, the global-VIRQ I-X3 was
+    /// a model bug). Any failure on the reference model fails this test.
     /// </summary>
-    private static readonly HashSet<string> OpenReferenceFindings = ["I-V14", "I-V1", "I-G2,I-V1,I-V8"];
+    private static readonly HashSet<string> OpenReferenceFindings = [];
 
     [Fact]
     public void Reference_model_small_budget_is_clean_and_prints_the_summary()

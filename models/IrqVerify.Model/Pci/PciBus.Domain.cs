@@ -218,6 +218,17 @@ public sealed partial class PciBus
             int busy = BusyIrq(desc);
             if (busy == 0) { free.Add(desc); continue; }
             m.Misuse("I-P15", $"{caller}({dev.Name}): irq {busy} still has a handler; descriptor {desc} leaked");
+            // The leaked irq is still live: its later shutdown (free_irq) masks the vector through
+            // the leaked descriptor, setting a mask bit of an MSI the shutdown left unmasked.
+            if (!desc.IsMsix && desc.CanMask)
+                m.Misuse("I-P16", $"{caller}({dev.Name}): irq {busy} still has a handler; its shutdown will mask a vector of the disabled MSI");
+            // MSI-X: the live irq keeps its entry unmasked without a descriptor (I-P13), and a
+            // later startup of it unmasks an entry of a disabled table (I-P16).
+            if (desc.IsMsix)
+            {
+                m.Misuse("I-P13", $"{caller}({dev.Name}): irq {busy} still has a handler; its MSI-X entry stays live without a descriptor");
+                m.Misuse("I-P16", $"{caller}({dev.Name}): irq {busy} still has a handler; its MSI-X entry can be unmasked after the teardown");
+            }
             dev.Descriptors.Remove(desc.MsiIndex);
             dev.Leaked.Add(desc);
         }

@@ -47,7 +47,19 @@ public sealed partial class XenEvents
             var e = Hv.BindVcpu(port, tcpu);
             M.Trace?.Effect($"xen: EVTCHNOP_bind_vcpu(port {port}, vcpu{tcpu}) = {e.Format()}");
             yield return Sched.At("xen_rebind_evtchn_to_cpu.bind_vcpu");
-            if (e == Errno.Ok && info.Evtchn == port) BindEvtchnToCpu(info, tcpu, false);
+            if (e == Errno.Ok && info.Evtchn == port)
+            {
+                int old = info.Cpu;
+                BindEvtchnToCpu(info, tcpu, false);
+                // A global VIRQ follows its channel in virq_to_irq (upstream "xen/events: Update
+                // virq_to_irq on migration"): __unbind_from_irq clears the entry of info->cpu, and
+                // bind_virq_to_irq on the old vCPU must not find a stale irq.
+                if (info.Type == IrqType.Virq && info.Virq >= 0 && old != tcpu && VirqToIrq[old][info.Virq] == info.Irq)
+                {
+                    VirqToIrq[old][info.Virq] = -1;
+                    VirqToIrq[tcpu][info.Virq] = info.Irq;
+                }
+            }
         }
         DoUnmask(info, MaskReason.Temporary);
         info.RebindsInProgress--;

@@ -1,6 +1,7 @@
 using IrqVerify.Model;
 using IrqVerify.Model.Core;
 using IrqVerify.Model.Program;
+using IrqVerify.Model.Vector;
 
 namespace IrqVerify.Model.Tests.Vector;
 
@@ -35,5 +36,29 @@ public class VectorTriageTests
         var (m, r) = Run("irq = vector_alloc({1}, none)\nrequest_irq(irq)\nvector_deactivate(irq)\ncpu_offline(1)\n");
         Assert.Contains(m.Diagnostics.Items, d => d.Severity == Severity.Misuse && d.Rule == "vector_deactivate");
         Assert.True(r.Ok, string.Join("\n", r.Violations));
+    }
+    /// <summary>Verify (props) finding I-V14 on a 2-CPU machine without reservation mode: a managed
+    /// MSI-X irq activated at allocation (real vector) but never started is skipped by
+    /// migrate_one_irq when its only CPU goes down, so it keeps its in-mask vector on the dead CPU.
+    /// Upstream behaviour: I-V14 only requires a STARTED managed irq to be shut down.</summary>
+    [Fact]
+    public void Unstarted_managed_irq_keeps_its_vector_on_its_offline_cpu()
+    {
+        var cfg = MachineConfig.Default();
+        cfg.ReservationMode = false;
+        var m = new Machine(cfg);
+        var r = ProgramRunner.Run(m, ProgramParser.Parse("pci_alloc_irq_vectors(dev1, 0, 4, msix|affinity)\ncpu_offline(0)\n", "t.irq", m.Config));
+        Assert.True(r.Ok, string.Join("\n", r.Violations));
+        var d = m.Irqs[24]!;
+        Assert.True(d.Managed);
+        Assert.True(d.Activated);
+        Assert.False(d.Started);
+        Assert.Equal(CpuMask.Of(0), d.Affinity);
+        Assert.Equal(0, m.Vector.ApicTable[24]!.Cpu);
+        Assert.NotEqual(0, m.Vector.ApicTable[24]!.Vector);
+
+        // Started, the same irq would have been shut down: the check still fires on a started one.
+        d.Started = true;
+        Assert.Contains(VectorInvariants.All.Single(x => x.Id == "I-V14").Run(m), v => v.Message.StartsWith("managed irq 24: no live CPU"));
     }
 }

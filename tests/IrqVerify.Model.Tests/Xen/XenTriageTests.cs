@@ -93,4 +93,32 @@ public class XenTriageTests
         XenInvariants.IX5(m, v);
         Assert.Contains(v, x => x.Id == "I-X5");
     }
+    /// <summary>I-X3 finding (verify fuzz): a global VIRQ rebound to vCPU1 and then unbound left
+    /// virq_to_irq[vcpu0] pointing at the freed irq, because __unbind_from_irq clears the entry of
+    /// info->cpu. Modern upstream moves the entry on rebind ("xen/events: Update virq_to_irq on
+    /// migration"): the table follows the channel, the unbind clears it, a rebind of the VIRQ on
+    /// vCPU0 allocates afresh.</summary>
+    [Fact]
+    public void Rebinding_a_global_virq_moves_its_virq_to_irq_entry()
+    {
+        var (m, r) = Run("irq = bind_virq_to_irq(2, 0)\nrequest_irq(irq)\nxen_rebind(irq, 1)\n");
+        Assert.True(r.Ok, string.Join("\n", r.Violations));
+        int irq = int.Parse(r.Ops[0].Result);
+        Assert.Equal(1, m.Xen!.InfoForIrq(irq)!.Cpu);
+        Assert.Equal(-1, m.Xen.VirqToIrq[0][2]);
+        Assert.Equal(irq, m.Xen.VirqToIrq[1][2]);
+
+        var (m2, r2) = Run("irq = bind_virq_to_irq(2, 0)\nrequest_irq(irq)\nxen_rebind(irq, 1)\nunbind_from_irqhandler(irq)\nirq2 = bind_virq_to_irq(2, 0)\n");
+        Assert.True(r2.Ok, string.Join("\n", r2.Violations));
+        Assert.Equal(-1, m2.Xen!.VirqToIrq[1][2]);
+        var info = Assert.Single(m2.Xen.LiveInfos());
+        Assert.Equal(info.Irq, m2.Xen.VirqToIrq[0][2]);
+        Assert.Equal(0, info.Cpu);
+
+        // Same through xen_vcpu_offline(0), which rebinds the global VIRQ to vCPU1 (fuzz finding).
+        var (m3, r3) = Run("irq = bind_virq_to_irq(2, 0)\nxen_vcpu_offline(0)\nirq1 = bind_evtchn_to_irq_lateeoi(1)\nunbind_from_irq(irq)\n");
+        Assert.True(r3.Ok, string.Join("\n", r3.Violations));
+        Assert.Equal(-1, m3.Xen!.VirqToIrq[0][2]);
+        Assert.Equal(-1, m3.Xen.VirqToIrq[1][2]);
+    }
 }
