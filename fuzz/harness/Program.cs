@@ -34,7 +34,7 @@ exec.Features = features;
 
 // Warm up: JIT the operations and run static constructors before AFL looks at the map, so that
 // first-run-only paths do not show up as unstable edges.
-var warm = new Rng(12345);
+var warm = new IrqVerify.Model.Core.SplitMix64(12345);
 for (int k = 0; k < 300; k++)
 {
     var b = new byte[64];

@@ -7,15 +7,9 @@ namespace IrqVerify.Testing;
 /// </summary>
 public sealed class Rng(ulong seed)
 {
-    private ulong _state = seed;
+    private IrqVerify.Model.Core.SplitMix64 _g = new(seed);
 
-    public ulong NextUInt64()
-    {
-        ulong z = _state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    public ulong NextUInt64() => _g.Next();
 
     /// <summary>Uniform in [0, n); n must be positive.</summary>
     public int Next(int n) => (int)(NextUInt64() % (ulong)n);

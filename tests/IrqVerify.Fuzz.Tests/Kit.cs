@@ -17,7 +17,7 @@ internal static class Kit
 
     public static byte[] RandomBytes(ulong seed, int len)
     {
-        var r = new Rng(seed);
+        var r = new IrqVerify.Model.Core.SplitMix64(seed);
         var b = new byte[len];
         for (int i = 0; i < len; i++) b[i] = r.Byte();
         return b;

@@ -22,21 +22,11 @@ public sealed class FirstChoice : IDecisionSource
 /// <summary>A seeded source (SplitMix64), identical in every process for the same seed.</summary>
 public sealed class SeededChoice(ulong seed) : IDecisionSource
 {
-    private ulong _state = seed;
+    private SplitMix64 _rng = new(seed);
 
-    public int Choose(string label, int count)
-    {
-        if (count <= 1) return 0;
-        return (int)(Next() % (ulong)count);
-    }
+    public int Choose(string label, int count) => _rng.Below(count);
 
-    public ulong Next()
-    {
-        ulong z = _state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    public ulong Next() => _rng.Next();
 }
 
 /// <summary>One recorded choice.</summary>

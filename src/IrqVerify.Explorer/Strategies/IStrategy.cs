@@ -48,23 +48,6 @@ public interface IStrategy
     bool NeedsStateKeys => false;
 }
 
-/// <summary>SplitMix64: small, seedable, identical in every process.</summary>
-public struct Rng(ulong seed)
-{
-    private ulong _s = seed;
-
-    public ulong Next()
-    {
-        ulong z = _s += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
-
-    /// <summary>Uniform in [0, n). Requires n ≥ 1.</summary>
-    public int Below(int n) => n <= 1 ? 0 : (int)(Next() % (ulong)n);
-}
-
 /// <summary>The non-preemptive default: keep running the current thread while it can, else the lowest enabled one.</summary>
 public static class DefaultPick
 {
