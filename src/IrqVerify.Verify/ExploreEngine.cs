@@ -79,7 +79,7 @@ public static class ExploreEngine
         string file = Path.Combine(dir, $"{s.Name}{string.Concat(v.Enabled().Select(n => "-" + n))}.schedule");
         var sf = ScheduleFile.From(s, v, f, foundBy);
         sf.Save(file);
-        var replay = Replayer.Run(s, v, f.Log);
+        var (replay, timeline) = TimelineBuilder.ReplayExplorer(s, v, f.Log);
         string root = Repo.Root() ?? "";
         string rel = root.Length > 0 ? Path.GetRelativePath(root, Path.GetFullPath(s.File)) : s.File;
         var sortedIds = ids.OrderBy(x => x, StringComparer.Ordinal).ToList();
@@ -93,7 +93,7 @@ public static class ExploreEngine
             Narrative = Narrative.OfSchedule(s, f),
             Replay = $"irqverify replay {file}",
             RegressionTest = RegressionTest.ForSchedule(s, v.Enabled().ToList(), f, rel),
-            Timeline = Timelines.OfSchedule(s, replay.Timeline, f.Step),
+            Timeline = timeline,
         };
     }
 

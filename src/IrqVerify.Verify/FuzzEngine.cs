@@ -90,7 +90,8 @@ public static class FuzzEngine
         var prog = ProgramParser.Parse(f.Text, path, table.Machine);
         var sorted = ids.OrderBy(x => x, StringComparer.Ordinal).ToList();
         // Messages and timeline from a thorough sequential run (a parallel group is told sequentially).
-        var report = ProgramRunner.Run(new Machine(table.Machine, v), prog, new RunOptions());
+        var run = TimelineBuilder.FromProgram(table.Machine, v, prog);
+        var report = run.Report;
         var messages = sorted.Select(id => report.Violations.FirstOrDefault(x => x.Violation.Id == id)?.Violation.ToString() ?? id).ToList();
         string story = Narrative.OfProgram(prog, table.Machine, v, sorted, messages);
         return new FailureReport
@@ -104,7 +105,7 @@ public static class FuzzEngine
             RegressionTest = f.Program.HasGroups
                 ? RegressionTest.ForFuzzProgram(f.Text, table.Machine, variants, sorted)
                 : RegressionTest.ForProgram(Name, prog, table.Machine, variants, sorted),
-            Timeline = Timelines.OfProgram(prog, report),
+            Timeline = run.Timeline,
         };
     }
 

@@ -115,7 +115,7 @@ public static class PropsEngine
             Narrative = Narrative.OfProgram(min.Program, min.Machine, min.MakeVariants(), sorted, messages),
             Replay = $"irqverify run {programPath} --machine {machinePath}{Ids.VariantFlags(min.Variants)} --quiet",
             RegressionTest = RegressionTest.ForProgram(Name, min.Program, min.Machine, min.Variants, sorted),
-            Timeline = Timelines.OfProgram(min.Program, outcome.Report),
+            Timeline = TimelineBuilder.FromProgram(min.Machine, min.MakeVariants(), min.Program).Timeline,
         };
     }
 }
