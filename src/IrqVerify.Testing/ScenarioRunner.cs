@@ -34,7 +34,8 @@ public sealed class ScenarioOutcome
 /// the model also reported as caller Misuse (e.g. I-P15 after pci_free_irq_vectors with handlers
 /// still requested) is the program's fault, not the model's: it is excused, not a failure; so is
 /// a REFINE violation after the program's first misuse (the abstract specification has no
-/// behaviour for a broken contract, e.g. a descriptor the kernel leaks on purpose).
+/// behaviour for a broken contract, e.g. a descriptor the kernel leaks on purpose), and a later
+/// violation about an object such a misuse left outside the contract (<see cref="MisuseTaint"/>).
 /// </summary>
 public static class ScenarioRunner
 {
@@ -65,9 +66,10 @@ public static class ScenarioRunner
         var excused = new List<FoundViolation>();
         // After a contract violation the abstract specification defines nothing: REFINE from then on is excused.
         int firstMisuseLine = report.Ops.Where(op => op.Diagnostics.Any(d => d.Severity == Severity.Misuse)).Select(op => op.Line).DefaultIfEmpty(int.MaxValue).Min();
+        var taint = MisuseTaint.Of(report);
         foreach (var v in report.Violations)
         {
-            bool isExcused = misuse.Contains(v.Violation.Id) || (v.Violation.Id == "REFINE" && v.Line >= firstMisuseLine);
+            bool isExcused = misuse.Contains(v.Violation.Id) || (v.Violation.Id == "REFINE" && v.Line >= firstMisuseLine) || taint.Explains(v);
             (isExcused ? excused : failures).Add(v);
         }
         foreach (var d in m.Diagnostics.Items)

@@ -28,6 +28,7 @@ public class RegressionTests
         var files = RegressionCorpus.Load().Select(c => Path.GetFileName(c.Path)).ToList();
         Assert.Contains("f1-unstarted-irq-offline-online.irq", files);
         Assert.Contains("f2-affinity-before-activation.irq", files);
+        Assert.Contains("f3-forced-move-drops-pending-old-vector.irq", files);
     }
 
     [Fact]

@@ -145,17 +145,25 @@ public sealed class IrqCore(Machine m)
     /// irq_setup_affinity, part of irq_startup for non-managed irqs: retarget to the affinity mask
     /// restricted to online CPUs (all online CPUs if none is left). A no-op when the current target
     /// is online and in the mask (I-V10); it moves an irq that was activated early and whose CPU
-    /// went offline before the driver requested it (migrate_one_irq skips unstarted irqs).
+    /// went offline before the driver requested it (migrate_one_irq skips unstarted irqs). When no
+    /// CPU of the affinity is online the irq goes to all online CPUs and, as irq_do_set_affinity
+    /// copies the mask it was given, that becomes its affinity (else I-V11: target outside it).
     /// </summary>
     private IEnumerable<Sched> SetupAffinity(IrqDesc d)
     {
         if (d.Managed || d.IsPerCpu || d.Chip is null) yield break;
         var online = d.Chip.OnlineCpus;
         var mask = d.Affinity.And(online);
-        if (mask.IsEmpty) mask = online;
-        if (mask.IsEmpty || (!d.EffectiveAffinity.IsEmpty && d.EffectiveAffinity.IsSubsetOf(mask))) yield break;
-        var res = new OpResult();
-        foreach (var s in d.Chip.SetAffinity(d, mask, false, res)) yield return s;
+        bool fallback = mask.IsEmpty;
+        if (fallback) mask = online;
+        if (mask.IsEmpty) yield break;
+        if (d.EffectiveAffinity.IsEmpty || !d.EffectiveAffinity.IsSubsetOf(mask))
+        {
+            var res = new OpResult();
+            foreach (var s in d.Chip.SetAffinity(d, mask, false, res)) yield return s;
+            if (!res.Ok) yield break;
+        }
+        if (fallback) d.Affinity = mask;
     }
 
     /// <summary>

@@ -44,12 +44,20 @@ public sealed partial class PciBus
     /// <summary>
     /// pci_msi_mask_irq / pci_msi_unmask_irq(irq) called from a CPU (the chip callback as an
     /// operation, so concurrent updates of one device's shared MSI mask word can interleave).
-    /// -EINVAL for an irq that is not a PCI/MSI irq.
+    /// -EINVAL for an irq that is not a PCI/MSI irq. Unmasking an irq that is not started is caller
+    /// misuse (-EINVAL, nothing written): the irq core owns its mask until startup, and an entry left
+    /// unmasked behind its back stays so through free (pci_msix_free_irq only deactivates, I-P13).
     /// </summary>
     public IEnumerable<Sched> MaskIrqOp(int irq, bool mask, OpResult r)
     {
         yield return Sched.At(mask ? "pci_msi_mask_irq" : "pci_msi_unmask_irq");
         if (m.Irqs[irq] is not { } d || !TryLookup(d, out var dev, out var desc, out int k)) { r.Fail(Errno.EINVAL); yield break; }
+        if (!mask && !d.Started)
+        {
+            m.Misuse("pci_msi_unmask_irq", $"irq {irq} is not started: its mask belongs to the irq core (request_irq/enable_irq)");
+            r.Fail(Errno.EINVAL);
+            yield break;
+        }
         if (desc.IsMsix || !desc.CanMask) { MaskVector(dev, desc, k, mask); r.Set(0); yield break; }
         foreach (var s in UpdateMaskSteps(dev, desc, k, mask)) yield return s;
         r.Set(0);

@@ -136,6 +136,11 @@ public sealed partial class VectorDomain
         if (!_m.Variants.K2 && a.Cpu != outgoingCpu && a.PrevCpu != outgoingCpu) return;
         if (a.MoveInProgress)
             _m.Info("irq_force_complete_move", $"IRQ fixup: irq {d.Irq} move in progress, old vector {a.PrevVector}");
+        // The race upstream's comment calls theoretical ("nothing we can do ... w/o refactoring the
+        // whole fixup_irq() business"): an interrupt still in the old CPU's IRR goes with the vector,
+        // whether the move was not yet seen or only its cleanup was pending (remapped: queued at once).
+        if (IrrPending(a.PrevCpu, a.PrevVector))
+            _m.Info("irq_force_complete_move", $"irq {d.Irq}: interrupt pending on old vector 0x{a.PrevVector:x} in CPU{a.PrevCpu}'s IRR is dropped");
         FreeMovedVector(a);
     }
 }

@@ -422,6 +422,10 @@ public sealed partial class VectorDomain
     {
         bool managed = d.Allocated ? d.Managed : a.IsManaged;
         if (a.Vector == 0) return;
+        // Shut down on a CPU that is going down (migrate_one_irq's managed shutdown): fixup_irqs'
+        // scan skips the SHUTDOWN entry, so what is pending in this IRR is lost (KnownFindings F3).
+        if (_cpus[a.Cpu].State == CpuState.GoingDown && IrrPending(a.Cpu, a.Vector))
+            _m.Info("clear_irq_vector", $"irq {d.Irq}: interrupt pending on vector 0x{a.Vector:x} in CPU{a.Cpu}'s IRR is dropped");
         _cpus[a.Cpu].VectorIrq[a.Vector] = VectorShutdown;
         _m.Matrix.Free(a.Cpu, a.Vector, managed);
         a.Vector = 0;

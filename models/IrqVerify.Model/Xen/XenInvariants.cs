@@ -133,13 +133,20 @@ public static class XenInvariants
             }
     }
 
-    /// <summary>I-X6: refcount range.</summary>
+    /// <summary>
+    /// I-X6: refcount range. A refcounted channel reaches 0 only in __unbind_from_irq, which clears
+    /// the port (xen_irq_info_cleanup) under the same irq_mapping_update_lock before it closes and
+    /// frees; so 0 is legal on an info whose port is already gone, never on a bound one.
+    /// </summary>
     public static void IX6(Machine m, List<Violation> v)
     {
         if (X(m) is not { } x) return;
         foreach (var i in x.LiveInfos())
-            if (i.Refcnt != IrqInfo.NotRefcounted && (i.Refcnt < 1 || i.Refcnt > XenEvents.RefcntMax))
+        {
+            bool bound = XenEvents.ValidEvtchn(i.Evtchn);
+            if (i.Refcnt > XenEvents.RefcntMax || i.Refcnt < IrqInfo.NotRefcounted || (i.Refcnt == 0 && bound))
                 v.Add(new("I-X6", $"irq {i.Irq}: refcnt {i.Refcnt} (must be -1 or 1..{XenEvents.RefcntMax} while bound)"));
+        }
     }
 
     /// <summary>I-X7: masked ⇔ mask_reason ≠ 0.</summary>

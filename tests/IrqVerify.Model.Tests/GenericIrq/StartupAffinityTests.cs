@@ -27,4 +27,39 @@ public class StartupAffinityTests
         Assert.True(m.Vector.OnlineMask.Contains(apic.Cpu));
         Assert.Equal(1, m.Irqs[irq]!.Invocations);
     }
+
+    [Fact]
+    public void Irq_whose_whole_affinity_is_offline_takes_the_online_cpus_as_its_affinity_at_request()
+    {
+        // I-V11 finding (verify, seed 1): the irq moves to CPU1 at irq_setup_affinity, and
+        // irq_do_set_affinity copies the mask it was given, so the affinity becomes {1} too.
+        const string text = """
+            irq = vector_alloc({0}, none)
+            cpu_offline(0)
+            request_irq(irq)
+            vector_alloc({0}, none)
+            """;
+        var m = new IrqVerify.Model.Machine(MachineConfig.Default());
+        var report = ProgramRunner.Run(m, ProgramParser.Parse(text, "t.irq"));
+        Assert.True(report.Ok, string.Join("\n", report.Violations));
+        var d = m.Irqs[24]!;
+        Assert.Equal("{1-3}", d.Affinity.ToString());
+        Assert.Equal(1, m.Vector.Apic(24)!.Cpu);
+        Assert.False(d.AffinityBroken);
+    }
+
+    [Fact]
+    public void Irq_with_an_online_cpu_in_its_affinity_keeps_the_affinity_at_request()
+    {
+        const string text = """
+            irq = vector_alloc({0-1}, none)
+            cpu_offline(0)
+            request_irq(irq)
+            """;
+        var m = new IrqVerify.Model.Machine(MachineConfig.Default());
+        var report = ProgramRunner.Run(m, ProgramParser.Parse(text, "t.irq"));
+        Assert.True(report.Ok, string.Join("\n", report.Violations));
+        Assert.Equal("{0-1}", m.Irqs[24]!.Affinity.ToString());
+        Assert.Equal(1, m.Vector.Apic(24)!.Cpu);
+    }
 }

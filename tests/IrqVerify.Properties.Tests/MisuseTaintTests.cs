@@ -1,0 +1,51 @@
+using IrqVerify.Model;
+using IrqVerify.Model.Core;
+using IrqVerify.Model.Program;
+using IrqVerify.Testing;
+
+namespace IrqVerify.Properties.Tests;
+
+/// <summary>Verify finding (props, seed 1): pci_free_irq_vectors with a handler still requested (the
+/// I-P15 contract violation; the kernel leaks the descriptor) and later request_irq on the leaked
+/// irq, which writes the device's MSI message that now belongs to its next irq. Consequences about
+/// the objects a carried-out misuse names are the program's fault; nothing else is.</summary>
+public class MisuseTaintTests
+{
+    private const string Leak =
+        "pci_alloc_irq_vectors(dev0, 1, 1, msi)\nirq1 = pci_irq_vector(dev0, 0)\nrequest_irq(irq1)\npci_free_irq_vectors(dev0)\nfree_irq(irq1)\n" +
+        "pci_alloc_irq_vectors(dev0, 1, 1, msi)\nirq4 = pci_irq_vector(dev0, 0)\nrequest_irq(irq4)\nrequest_irq(irq1)\n";
+
+    private static ScenarioOutcome Run(string text) =>
+        ScenarioRunner.Run(new Scenario(MachineConfig.Default(), ProgramParser.Parse(text, "t.irq"), []));
+
+    private static FoundViolation At(int line, string id, string message) => new(new Violation(id, message), line, "op", "test");
+
+    [Fact]
+    public void Consequences_of_the_leaked_descriptor_are_excused_as_the_programs_misuse()
+    {
+        var o = Run(Leak);
+        Assert.True(o.Ok, o.Describe());
+        Assert.Equal(["I-P15", "I-P16", "I-P7", "REFINE"], o.Excused.Select(x => x.Violation.Id).Distinct().Order(StringComparer.Ordinal));
+        Assert.Contains(o.Excused, x => x.Violation.Id == "I-P7" && x.Violation.Message.StartsWith("dev0: MSI mask register", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Only_the_named_objects_after_the_misuse_are_tainted()
+    {
+        var t = MisuseTaint.Of(Run(Leak).Report);
+        Assert.True(t.Explains(At(9, "I-V8", "dev0: MSI vector 0 of irq 25 would send cpu0/0x20, which is irq 24")));
+        Assert.True(t.Explains(At(6, "I-G2", "irq 24: an interrupt was raised but its handler never ran (lost interrupt)")));
+        Assert.False(t.Explains(At(3, "I-G2", "irq 24: an interrupt was raised but its handler never ran (lost interrupt)")));
+        Assert.False(t.Explains(At(9, "I-G2", "irq 245: an interrupt was raised but its handler never ran (lost interrupt)")));
+        Assert.False(t.Explains(At(9, "I-P7", "dev1: MSI mask register 0x00000000 differs from the cached mask 0x00000001")));
+    }
+
+    [Fact]
+    public void A_refused_misuse_taints_nothing()
+    {
+        var o = Run("irq = vector_alloc({0}, none)\nrequest_irq(irq)\nfree_irq(irq)\nfree_irq(irq)\n");
+        Assert.Contains(o.Machine.Diagnostics.Items, d => d.Rule == "free_irq");
+        var t = MisuseTaint.Of(o.Report);
+        Assert.False(t.Explains(At(5, "I-G2", "irq 24: an interrupt was raised but its handler never ran (lost interrupt)")));
+    }
+}
