@@ -51,7 +51,7 @@ public sealed partial class XenEvents
             {
                 int old = info.Cpu;
                 BindEvtchnToCpu(info, tcpu, false);
-                // A global VIRQ follows its channel in virq_to_irq (upstream "xen/events: Update
+                // A global VIRQ follows its channel in virq_to_irq (upstream 3fcc8e146935 "xen/events: Update
                 // virq_to_irq on migration"): __unbind_from_irq clears the entry of info->cpu, and
                 // bind_virq_to_irq on the old vCPU must not find a stale irq.
                 if (info.Type == IrqType.Virq && info.Virq >= 0 && old != tcpu && VirqToIrq[old][info.Virq] == info.Irq)

@@ -127,7 +127,7 @@ public class XenTriageTests
     }
     /// <summary>I-X3 finding (verify fuzz): a global VIRQ rebound to vCPU1 and then unbound left
     /// virq_to_irq[vcpu0] pointing at the freed irq, because __unbind_from_irq clears the entry of
-    /// info->cpu. Modern upstream moves the entry on rebind ("xen/events: Update virq_to_irq on
+    /// info->cpu. Upstream moves the entry on rebind since 3fcc8e146935 (2025, "xen/events: Update virq_to_irq on
     /// migration"): the table follows the channel, the unbind clears it, a rebind of the VIRQ on
     /// vCPU0 allocates afresh.</summary>
     [Fact]
