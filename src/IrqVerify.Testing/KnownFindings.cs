@@ -14,7 +14,8 @@ namespace IrqVerify.Testing;
 /// lapic_online then rewrites that CPU's whole vector_irq to VECTOR_UNUSED. When the irq is
 /// started later, irq_setup_affinity → assign_vector_locked sees "current CPU online and in the
 /// mask" and keeps the stale (cpu, vector): I-V1 right after the online (and for that same entry
-/// after the start), and once started an interrupt lands on an UNUSED vector ("No irq handler", I-V8, I-G2). Pinned as
+/// after the start, or once msi_set_affinity of another irq marks that "unused" slot RETRIGGERED),
+/// and once started an interrupt lands on an UNUSED vector ("No irq handler", I-V8, I-G2). Pinned as
 /// tests/regressions/f1-unstarted-irq-offline-online.irq.</para>
 /// <para><b>F2 — affinity set on a not-activated irq that already holds a vector.</b>
 /// irq_set_affinity_deactivated (IRQD_AFFINITY_ON_ACTIVATE, set by x86_vector_alloc_irqs) only
@@ -34,6 +35,13 @@ namespace IrqVerify.Testing;
 /// model marks both with the INFO "irq N: interrupt pending on [old ]vector V in CPUc's IRR is
 /// dropped". Pinned as tests/regressions/f3-forced-move-drops-pending-old-vector.irq and
 /// f3-managed-shutdown-drops-pending.irq.</para>
+/// <para><b>F4 — a multi-MSI block's message belongs to its first irq.</b> pci_msi_domain_write_msg
+/// writes the shared MSI address/data only for the descriptor's first irq. With managed affinity
+/// that irq can be left unactivated (msi_init_virq: managed, no online CPU in its mask) or be shut
+/// down and deactivated (its CPU goes offline, writing a zero message) while the block's other
+/// vectors are live and requested: their interrupts go to a zero address and are lost (I-G2).
+/// The model logs "irq N: multi-MSI vector k of dev is live but only irq F, not activated, writes
+/// the block's message". Pinned as tests/regressions/f4-multi-msi-first-vector-offline.irq.</para>
 /// </summary>
 public sealed partial class KnownFindings
 {
@@ -64,15 +72,16 @@ public sealed partial class KnownFindings
         var found = c.Run(m);
         foreach (var x in found)
         {
-            var g = UnusedEntry().Match(x.Message);
-            // Seen while the irq is not started: the F1 window. The same stale (cpu, vector) stays
-            // excused after request_irq, which keeps it (assign_vector_locked: CPU online and in the
-            // mask); a different entry is a fresh violation.
-            if (g.Success && int.TryParse(g.Groups[1].Value, out int irq) && m.Irqs[irq] is { Started: false })
-                _f1Entries.Add(g.Value);
-            if (g.Success && _f1Entries.Contains(g.Value))
+            var g = StaleEntry().Match(x.Message);
+            // Seen UNUSED while the irq is not started: the F1 window. The same stale (cpu, vector)
+            // stays excused after request_irq, which keeps it (assign_vector_locked: CPU online and
+            // in the mask), and when msi_set_affinity of another irq marks that "unused" slot
+            // RETRIGGERED on its way through the CPU; a different entry is a fresh violation.
+            if (g.Success && g.Groups[3].Value == "UNUSED" && int.TryParse(g.Groups[2].Value, out int irq) && m.Irqs[irq] is { Started: false })
+                _f1Entries.Add(g.Groups[1].Value);
+            if (g.Success && _f1Entries.Contains(g.Groups[1].Value))
             {
-                _f1.Add(int.Parse(g.Groups[1].Value));
+                _f1.Add(int.Parse(g.Groups[2].Value));
                 continue;
             }
             v.Add(x);
@@ -84,25 +93,33 @@ public sealed partial class KnownFindings
         foreach (var x in c.Run(m))
         {
             var g = IrqNumber().Match(x.Message);
-            if (g.Success && int.TryParse(g.Groups[1].Value, out int irq) && (_f1.Contains(irq) || F3Dropped(m, irq))) continue;
+            if (g.Success && int.TryParse(g.Groups[1].Value, out int irq) && (_f1.Contains(irq) || LoggedLoss(m, irq))) continue;
             v.Add(x);
         }
     }
 
-    /// <summary>F3: the model reported that CPU offline dropped this irq's pending interrupt (read from the machine's log, so it follows Snapshot/Restore).</summary>
-    private static bool F3Dropped(Machine m, int irq)
+    /// <summary>F3 / F4: the model logged that this irq's interrupt is lost the upstream way (read
+    /// from the machine's log, so it follows Snapshot/Restore).</summary>
+    private static bool LoggedLoss(Machine m, int irq)
     {
         foreach (var d in m.Diagnostics.Items)
         {
-            if (d.Rule is not ("irq_force_complete_move" or "clear_irq_vector")) continue;
-            var g = DroppedPending().Match(d.Message);
-            if (g.Success && int.Parse(g.Groups[1].Value) == irq) return true;
+            var g = d.Rule switch
+            {
+                "irq_force_complete_move" or "clear_irq_vector" => DroppedPending().Match(d.Message),
+                "pci_msi_domain_write_msg" => UnwrittenBlockMessage().Match(d.Message),
+                _ => null,
+            };
+            if (g is { Success: true } && int.Parse(g.Groups[1].Value) == irq) return true;
         }
         return false;
     }
 
     [GeneratedRegex(@"^irq (\d+): interrupt pending on (?:old )?vector 0x[0-9a-f]+ in CPU\d+'s IRR is dropped$")]
     private static partial Regex DroppedPending();
+
+    [GeneratedRegex(@"^irq (\d+): multi-MSI vector \d+ of \w+ is live but only irq \d+, not activated, writes the block's message$")]
+    private static partial Regex UnwrittenBlockMessage();
 
     private static void FilterNotActivated(Machine m, InvariantCheck c, List<Violation> v)
     {
@@ -114,8 +131,8 @@ public sealed partial class KnownFindings
         }
     }
 
-    [GeneratedRegex(@"^irq (\d+): vector_irq\[CPU\d+\]\[0x[0-9a-f]+\] is UNUSED")]
-    private static partial Regex UnusedEntry();
+    [GeneratedRegex(@"^(irq (\d+): vector_irq\[CPU\d+\]\[0x[0-9a-f]+\]) is (UNUSED|RETRIGGERED)")]
+    private static partial Regex StaleEntry();
 
     [GeneratedRegex(@"\birq (\d+)\b")]
     private static partial Regex IrqNumber();

@@ -142,7 +142,8 @@ public sealed class IrqCore(Machine m)
     }
 
     /// <summary>
-    /// irq_setup_affinity, part of irq_startup for non-managed irqs: retarget to the affinity mask
+    /// irq_setup_affinity, part of irq_startup for non-managed irqs (managed ones get
+    /// irq_do_set_affinity with their mask, IRQ_STARTUP_MANAGED): retarget to the affinity mask
     /// restricted to online CPUs (all online CPUs if none is left). A no-op when the current target
     /// is online and in the mask (I-V10); it moves an irq that was activated early and whose CPU
     /// went offline before the driver requested it (migrate_one_irq skips unstarted irqs). When no
@@ -151,8 +152,18 @@ public sealed class IrqCore(Machine m)
     /// </summary>
     private IEnumerable<Sched> SetupAffinity(IrqDesc d)
     {
-        if (d.Managed || d.IsPerCpu || d.Chip is null) yield break;
+        if (d.IsPerCpu || d.Chip is null) yield break;
         var online = d.Chip.OnlineCpus;
+        if (d.Managed)
+        {
+            // IRQ_STARTUP_MANAGED: irq_do_set_affinity(aff) before __irq_startup. An irq activated
+            // early whose CPU went down while it was not started (migrate_one_irq skipped it) gets a
+            // vector on an online CPU of its mask here (x86 keeps one that is still fine).
+            if (!d.EffectiveAffinity.IsEmpty && d.EffectiveAffinity.IsSubsetOf(d.Affinity.And(online))) yield break;
+            var mr = new OpResult();
+            foreach (var s in d.Chip.SetAffinity(d, d.Affinity, false, mr)) yield return s;
+            yield break;
+        }
         var mask = d.Affinity.And(online);
         bool fallback = mask.IsEmpty;
         if (fallback) mask = online;

@@ -614,7 +614,8 @@ public sealed class IrqMatrix
     /// Hash of the globals and of the maps of <paramref name="cpus"/> (an operation only touches the
     /// CPUs of its mask; hashing just those keeps the per-operation cost small). With
     /// <paramref name="looseManagedMap"/> managed_map positions are replaced by their populations
-    /// (reserve_managed's rollback may swap one interchangeable unallocated managed bit for another).
+    /// (reserve_managed's rollback may swap one interchangeable unallocated managed bit for another),
+    /// and the sticky offline-change flag is left out (only its drift is kernel state).
     /// </summary>
     public ulong Fingerprint(CpuMask cpus, bool looseManagedMap)
     {
@@ -630,7 +631,9 @@ public sealed class IrqMatrix
                 cm.AllocBits.Hash(ref h);
                 h.Add(cm.ManagedBits.PopCount);
                 h.Add((cm.ManagedBits & cm.AllocBits).PopCount);
-                h.Add(cm.ManagedChangedWhileOffline); h.Add(cm.AvailableDrift);
+                // The drift, not the sticky "changed while offline" flag: a rollback on an offline
+                // CPU takes the reservation back and the drift with it.
+                h.Add(cm.AvailableDrift);
             }
             else cm.Hash(ref h);
         }

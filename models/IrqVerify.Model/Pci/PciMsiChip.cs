@@ -26,6 +26,8 @@ public abstract class PciMsiChip(Machine m, PciBus bus) : IIrqChip
         if (e != Errno.Ok) return e;
         var msg = Program(dev, desc, k, d);
         if (desc.Irq == d.Irq) PciBus.WriteMessageNow(dev, desc, msg);
+        else if (PciBus.CurrentMessage(dev, desc).IsZero)
+            M.Info("pci_msi_domain_write_msg", $"irq {d.Irq}: multi-MSI vector {k} of {dev.Name} is live but only irq {desc.Irq}, not activated, writes the block's message");
         M.Trace?.Effect($"irq {d.Irq}: {Name} activated{(reserve ? " (reservation mode)" : "")}, message {msg}");
         return Errno.Ok;
     }
@@ -38,7 +40,13 @@ public abstract class PciMsiChip(Machine m, PciBus bus) : IIrqChip
             M.Vector.Deactivate(d);
             return;
         }
-        if (desc.Irq == d.Irq) PciBus.WriteMessageNow(dev, desc, MsiMessage.Zero);
+        if (desc.Irq == d.Irq)
+        {
+            PciBus.WriteMessageNow(dev, desc, MsiMessage.Zero);
+            for (int j = 1; j < desc.NvecUsed; j++)
+                if (M.Irqs[desc.Irq + j] is { Activated: true, ActivatedReserved: false })
+                    M.Info("pci_msi_domain_write_msg", $"irq {desc.Irq + j}: multi-MSI vector {j} of {dev.Name} is live but only irq {desc.Irq}, not activated, writes the block's message");
+        }
         Unprogram(desc, k);
         M.Vector.Deactivate(d);
     }

@@ -110,7 +110,8 @@ public sealed partial class XenEvents
     /// bind_evtchn_to_irq(_lateeoi) → bind_evtchn_to_irq_chip: an unmapped port gets a new irq
     /// (xen_dynamic_chip or xen_lateeoi_chip, handle_edge_irq) bound to vCPU0; a mapped port
     /// returns its irq (it must be IRQT_EVTCHN). Errors: invalid port -EINVAL; beyond the ABI's
-    /// channels -ENOMEM; no irq -ENOMEM. Binding a port Xen never allocated is caller misuse.
+    /// channels -ENOMEM; no irq -ENOMEM. Binding a port Xen never allocated, or an unmapped VIRQ/IPI
+    /// port (its own binder is between EVTCHNOP_bind_* and mapping it), is caller misuse.
     /// </summary>
     public IEnumerable<Sched> BindEvtchnToIrq(int port, bool lateeoi, OpResult r)
     {
@@ -140,6 +141,14 @@ public sealed partial class XenEvents
             yield break;
         }
         int irq = EvtchnToIrq.Get(port);
+        if (irq < 0 && Hv.Ports[port].State is EvtchnState.Virq or EvtchnState.Ipi)
+        {
+            // Only the binder that asked Xen for a VIRQ/IPI port knows it until it maps it (under
+            // the lock for locked binders); anybody else binding that number is a caller bug.
+            M.Misuse("bind_evtchn_to_irq", $"port {port} is a {Hv.Ports[port].State} channel being bound by its own binder");
+            r.Fail(Errno.EINVAL);
+            yield break;
+        }
         if (irq >= 0)
         {
             var existing = InfoForIrq(irq);

@@ -62,4 +62,25 @@ public class StartupAffinityTests
         Assert.Equal("{0-1}", m.Irqs[24]!.Affinity.ToString());
         Assert.Equal(1, m.Vector.Apic(24)!.Cpu);
     }
+
+    [Fact]
+    public void Managed_irq_activated_early_on_a_cpu_that_went_down_gets_a_vector_on_an_online_cpu_of_its_mask()
+    {
+        // I-V8/I-V11/I-V16 finding (verify fuzz, seed 5): migrate_one_irq skips the unstarted irq,
+        // so irq_startup's IRQ_STARTUP_MANAGED irq_do_set_affinity has to move it.
+        const string text = """
+            irq = vector_alloc({0,2}, managed)
+            vector_activate(irq)
+            cpu_offline(2)
+            request_irq(irq)
+            apic_raise(irq)
+            """;
+        var m = new IrqVerify.Model.Machine(MachineConfig.Default());
+        var report = ProgramRunner.Run(m, ProgramParser.Parse(text, "t.irq"));
+        Assert.True(report.Ok, string.Join("\n", report.Violations));
+        var a = m.Vector.Apic(24)!;
+        Assert.Equal((0, 0x20), (a.Cpu, a.Vector));
+        Assert.Equal(0, m.Matrix.Map(2).ManagedAllocated);
+        Assert.Equal(1, m.Irqs[24]!.Invocations);
+    }
 }

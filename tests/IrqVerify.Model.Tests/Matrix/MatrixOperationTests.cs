@@ -348,6 +348,25 @@ public class MatrixOperationTests
     }
 
     [Fact]
+    public void Reserve_managed_rolled_back_on_an_offline_cpu_leaves_the_matrix_as_it_was()
+    {
+        // I-M11 finding (verify, seed 4): CPU0 offline after its first online, CPU1 full; the
+        // reservation on CPU0 is taken (no charge, drift +1) and rolled back (drift -1) when CPU1
+        // has no room: the state is unchanged, only the sticky diagnostic flag remembers it.
+        var m = Tiny(cpus: 2);
+        m.Offline(0);
+        m.Fill(1);
+        Assert.Equal(Errno.ENOSPC, m.ReserveManaged(CpuMask.Of(0, 1)));
+        Assert.Equal(0, m.Map(0).Managed);
+        Assert.Equal(0, m.Map(0).AvailableDrift);
+        Assert.True(m.Map(0).ManagedChangedWhileOffline);
+        var v = new List<Violation>();
+        MatrixInvariants.IM11(m, v);
+        Assert.Empty(v);
+        Clean(m);
+    }
+
+    [Fact]
     public void Offline_managed_reservation_drift_is_reproduced_exactly()
     {
         var m = X86();

@@ -1,5 +1,6 @@
 using IrqVerify.Model.Core;
 using IrqVerify.Model.Program;
+using IrqVerify.Model.Xen;
 
 namespace IrqVerify.Model.Tests.Xen;
 
@@ -40,6 +41,31 @@ public class XenUnlockedBindTests
             Assert.Equal(ra.Value, m.X().EvtchnToIrq.Get(p1));
             Assert.Empty(seen);
         }
+    }
+
+    /// <summary>Verify finding (fuzz, seed 4): an unlocked binder that binds the port bind_ipi_to_irq
+    /// just got from EVTCHNOP_bind_ipi, before the IPI binder maps it, gave the port two irqs (I-X1,
+    /// I-X14). Nobody but that binder knows the port yet: refused as caller misuse.</summary>
+    [Fact]
+    public void Unlocked_binder_of_a_port_an_ipi_binder_has_not_mapped_yet_is_misuse()
+    {
+        var m = XenKit.New("fifo", 2);
+        var c = OpCatalog.Default;
+        var ra = new OpResult();
+        var a = XenKit.Thread("A", 0, c["bind_ipi_to_irq"].Body(m, new OpArgs([0, 1]), ra));
+        var seen = new List<Violation>();
+        m.StepTo(a, "set_evtchn_to_irq.alloc_row", seen);
+        int port = m.X().IpiToEvtchn[1][0];
+        Assert.Equal(EvtchnState.Ipi, m.X().Hv.Ports[port].State);
+        Assert.Equal(-1, m.X().EvtchnToIrq.Get(port));
+        var rb = new OpResult();
+        m.Run("bind", 1, c["bind_evtchn_to_irq_unlocked"].Body(m, new OpArgs([port]), rb));
+        Assert.Equal(Errno.EINVAL, rb.Error);
+        Assert.Contains(m.Diagnostics.Items, d => d.Severity == Severity.Misuse && d.Rule == "bind_evtchn_to_irq");
+        m.Finish(a, seen);
+        Assert.True(ra.Ok);
+        Assert.Equal(ra.Value, m.X().EvtchnToIrq.Get(port));
+        Assert.Empty(seen);
     }
 
     [Fact]
