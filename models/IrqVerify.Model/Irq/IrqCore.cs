@@ -174,7 +174,7 @@ public sealed class IrqCore(Machine m)
             foreach (var s in d.Chip.SetAffinity(d, mask, false, res)) yield return s;
             if (!res.Ok) yield break;
         }
-        if (fallback) d.Affinity = mask;
+        if (fallback) { d.Affinity = mask; d.AffinityBroken = false; }
     }
 
     /// <summary>

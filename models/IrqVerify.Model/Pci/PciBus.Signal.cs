@@ -63,7 +63,14 @@ public sealed partial class PciBus
     /// to (dest APIC, vector). A message that targets nothing is dropped.</summary>
     private void Emit(PciDevice dev, MsiMessage msg, int meantIrq)
     {
-        if (meantIrq > 0 && m.Irqs[meantIrq] is { } meant) m.Irq.NoteRaised(meant);
+        if (meantIrq > 0 && m.Irqs[meantIrq] is { } meant)
+        {
+            // The managed-irq contract: the driver quiesces the device before the last CPU of a
+            // managed irq goes down (blk_mq_hctx_notify_offline); the hardware still sends, nobody owes a handler run.
+            if (meant is { Managed: true, ManagedShutdown: true, Action: not null })
+                m.Misuse("device_raise", $"{dev.Name} raises irq {meantIrq}, a managed irq shut down with its last CPU: the driver must quiesce the device first");
+            else m.Irq.NoteRaised(meant);
+        }
         if (!msg.IsValid)
         {
             m.Trace?.Effect($"{dev.Name}: message {msg} targets nothing: dropped");

@@ -288,11 +288,16 @@ public sealed partial class VectorDomain
 
     // ------------------------------------------------------------------ assignment primitives (§2.4)
 
-    /// <summary>assign_irq_vector_any_locked: (affinity ∩ online), then all online CPUs (no NUMA nodes modelled).</summary>
+    /// <summary>assign_irq_vector_any_locked: (affinity ∩ online), then all online CPUs (no NUMA nodes
+    /// modelled). Landing outside the affinity (none of its CPUs online, or no room there) is the
+    /// affinity broken by hotplug or exhaustion that I-V11 allows; upstream says so only in
+    /// activate_reserved.</summary>
     private Errno AssignAnyLocked(IrqDesc d, ApicData a)
     {
         if (AssignVectorLocked(d, a, d.Affinity.And(OnlineMask)) == Errno.Ok) return Errno.Ok;
-        return AssignVectorLocked(d, a, OnlineMask);
+        var e = AssignVectorLocked(d, a, OnlineMask);
+        if (e == Errno.Ok && !d.EffectiveAffinity.IsSubsetOf(d.Affinity)) d.AffinityBroken = true;
+        return e;
     }
 
     /// <summary>

@@ -83,4 +83,21 @@ public class StartupAffinityTests
         Assert.Equal(0, m.Matrix.Map(2).ManagedAllocated);
         Assert.Equal(1, m.Irqs[24]!.Invocations);
     }
+
+    [Fact]
+    public void Activation_outside_an_offline_affinity_breaks_the_affinity()
+    {
+        // I-V11 finding (verify, seed 6): assign_irq_vector_any_locked falls back to all online CPUs.
+        const string text = """
+            irq = vector_alloc({1}, none)
+            cpu_offline(1)
+            vector_activate(irq)
+            """;
+        var m = new IrqVerify.Model.Machine(MachineConfig.Default());
+        var report = ProgramRunner.Run(m, ProgramParser.Parse(text, "t.irq"));
+        Assert.True(report.Ok, string.Join("\n", report.Violations));
+        Assert.Equal(0, m.Vector.Apic(24)!.Cpu);
+        Assert.True(m.Irqs[24]!.AffinityBroken);
+        Assert.Equal("{1}", m.Irqs[24]!.Affinity.ToString());
+    }
 }
