@@ -4,6 +4,15 @@ namespace IrqVerify.Model.Tests.GenericIrq;
 
 public class StartupAffinityTests
 {
+    /// <summary>Runs the program on the default machine and asserts every invariant held.</summary>
+    private static (IrqVerify.Model.Machine M, RunReport R) RunClean(string text)
+    {
+        var m = new IrqVerify.Model.Machine(MachineConfig.Default());
+        var report = ProgramRunner.Run(m, ProgramParser.Parse(text, "t.irq"));
+        Assert.True(report.Ok, string.Join("\n", report.Violations));
+        return (m, report);
+    }
+
     [Fact]
     public void Early_activated_irq_whose_cpu_went_offline_is_retargeted_at_request_irq()
     {
@@ -18,9 +27,7 @@ public class StartupAffinityTests
             request_irq(a)
             device_raise(dev1, 0)
             """;
-        var m = new IrqVerify.Model.Machine(MachineConfig.Default());
-        var report = ProgramRunner.Run(m, ProgramParser.Parse(text, "t.irq"));
-        Assert.True(report.Ok, string.Join("\n", report.Violations));
+        var (m, report) = RunClean(text);
         int irq = int.Parse(report.Ops[1].Result);
         var apic = m.Vector.Apic(irq)!;
         Assert.NotEqual(0, apic.Cpu);
@@ -39,9 +46,7 @@ public class StartupAffinityTests
             request_irq(irq)
             vector_alloc({0}, none)
             """;
-        var m = new IrqVerify.Model.Machine(MachineConfig.Default());
-        var report = ProgramRunner.Run(m, ProgramParser.Parse(text, "t.irq"));
-        Assert.True(report.Ok, string.Join("\n", report.Violations));
+        var (m, _) = RunClean(text);
         var d = m.Irqs[24]!;
         Assert.Equal("{1-3}", d.Affinity.ToString());
         Assert.Equal(1, m.Vector.Apic(24)!.Cpu);
@@ -56,9 +61,7 @@ public class StartupAffinityTests
             cpu_offline(0)
             request_irq(irq)
             """;
-        var m = new IrqVerify.Model.Machine(MachineConfig.Default());
-        var report = ProgramRunner.Run(m, ProgramParser.Parse(text, "t.irq"));
-        Assert.True(report.Ok, string.Join("\n", report.Violations));
+        var (m, _) = RunClean(text);
         Assert.Equal("{0-1}", m.Irqs[24]!.Affinity.ToString());
         Assert.Equal(1, m.Vector.Apic(24)!.Cpu);
     }
@@ -75,9 +78,7 @@ public class StartupAffinityTests
             request_irq(irq)
             apic_raise(irq)
             """;
-        var m = new IrqVerify.Model.Machine(MachineConfig.Default());
-        var report = ProgramRunner.Run(m, ProgramParser.Parse(text, "t.irq"));
-        Assert.True(report.Ok, string.Join("\n", report.Violations));
+        var (m, _) = RunClean(text);
         var a = m.Vector.Apic(24)!;
         Assert.Equal((0, 0x20), (a.Cpu, a.Vector));
         Assert.Equal(0, m.Matrix.Map(2).ManagedAllocated);
@@ -93,9 +94,7 @@ public class StartupAffinityTests
             cpu_offline(1)
             vector_activate(irq)
             """;
-        var m = new IrqVerify.Model.Machine(MachineConfig.Default());
-        var report = ProgramRunner.Run(m, ProgramParser.Parse(text, "t.irq"));
-        Assert.True(report.Ok, string.Join("\n", report.Violations));
+        var (m, _) = RunClean(text);
         Assert.Equal(0, m.Vector.Apic(24)!.Cpu);
         Assert.True(m.Irqs[24]!.AffinityBroken);
         Assert.Equal("{1}", m.Irqs[24]!.Affinity.ToString());
