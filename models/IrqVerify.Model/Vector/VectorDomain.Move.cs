@@ -140,7 +140,7 @@ public sealed partial class VectorDomain
         // whole fixup_irq() business"): an interrupt still in the old CPU's IRR goes with the vector,
         // whether the move was not yet seen or only its cleanup was pending (remapped: queued at once).
         if (IrrPending(a.PrevCpu, a.PrevVector))
-            _m.Info("irq_force_complete_move", $"irq {d.Irq}: interrupt pending on old vector 0x{a.PrevVector:x} in CPU{a.PrevCpu}'s IRR is dropped");
+            LogDroppedPending("irq_force_complete_move", d.Irq, "old vector", a.PrevCpu, a.PrevVector);
         FreeMovedVector(a);
     }
 }

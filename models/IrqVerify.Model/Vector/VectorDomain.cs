@@ -430,7 +430,7 @@ public sealed partial class VectorDomain
         // Shut down on a CPU that is going down (migrate_one_irq's managed shutdown): fixup_irqs'
         // scan skips the SHUTDOWN entry, so what is pending in this IRR is lost (KnownFindings F3).
         if (_cpus[a.Cpu].State == CpuState.GoingDown && IrrPending(a.Cpu, a.Vector))
-            _m.Info("clear_irq_vector", $"irq {d.Irq}: interrupt pending on vector 0x{a.Vector:x} in CPU{a.Cpu}'s IRR is dropped");
+            LogDroppedPending("clear_irq_vector", d.Irq, "vector", a.Cpu, a.Vector);
         _cpus[a.Cpu].VectorIrq[a.Vector] = VectorShutdown;
         _m.Matrix.Free(a.Cpu, a.Vector, managed);
         a.Vector = 0;
@@ -441,6 +441,10 @@ public sealed partial class VectorDomain
         a.MoveInProgress = false;
         Unlink(a);
     }
+
+    /// <summary>The one form of the INFO that marks known finding F3 (src/IrqVerify.Testing/KnownFindings.cs parses it).</summary>
+    private void LogDroppedPending(string rule, int irq, string which, int cpu, int vector) =>
+        _m.Info(rule, $"irq {irq}: interrupt pending on {which} 0x{vector:x} in CPU{cpu}'s IRR is dropped");
 
     private void Unlink(ApicData a)
     {

@@ -1,4 +1,5 @@
 using IrqVerify.Model.Program;
+using IrqVerify.Model.Tests.Programs;
 
 namespace IrqVerify.Model.Tests.GenericIrq;
 
@@ -7,8 +8,7 @@ public class StartupAffinityTests
     /// <summary>Runs the program on the default machine and asserts every invariant held.</summary>
     private static (IrqVerify.Model.Machine M, RunReport R) RunClean(string text)
     {
-        var m = new IrqVerify.Model.Machine(MachineConfig.Default());
-        var report = ProgramRunner.Run(m, ProgramParser.Parse(text, "t.irq"));
+        var (m, report) = ProgramKit.Run(text);
         Assert.True(report.Ok, string.Join("\n", report.Violations));
         return (m, report);
     }

@@ -1,5 +1,6 @@
 using IrqVerify.Model.Core;
 using IrqVerify.Model.Program;
+using IrqVerify.Model.Tests.Programs;
 
 namespace IrqVerify.Model.Tests.Pci;
 
@@ -8,11 +9,7 @@ namespace IrqVerify.Model.Tests.Pci;
 /// is set. The kernel only tolerates this order; the model reports it as I-P16 caller misuse.</summary>
 public class DisableWithHandlerMisuseTests
 {
-    private static (Machine M, RunReport R) Run(string text)
-    {
-        var m = new Machine(MachineConfig.Default());
-        return (m, ProgramRunner.Run(m, ProgramParser.Parse(text, "t.irq", m.Config)));
-    }
+    private static (Machine M, RunReport R) Run(string text) => ProgramKit.Run(text);
 
     [Fact]
     public void Disabling_maskable_MSI_with_a_handler_reports_I_P16_misuse()

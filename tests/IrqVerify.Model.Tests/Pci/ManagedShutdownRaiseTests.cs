@@ -1,5 +1,6 @@
 using IrqVerify.Model.Core;
 using IrqVerify.Model.Program;
+using IrqVerify.Model.Tests.Programs;
 
 namespace IrqVerify.Model.Tests.Pci;
 
@@ -16,12 +17,8 @@ public class ManagedShutdownRaiseTests
          "remapping": {"entries": 32}}
         """;
 
-    private static (Machine M, RunReport R) Run(string text, bool noMask = true)
-    {
-        var cfg = noMask ? MachineConfig.Parse(Json, "nomask.json") : MachineConfig.Default();
-        var m = new Machine(cfg);
-        return (m, ProgramRunner.Run(m, ProgramParser.Parse(text, "t.irq", m.Config)));
-    }
+    private static (Machine M, RunReport R) Run(string text, bool noMask = true) =>
+        ProgramKit.Run(text, noMask ? MachineConfig.Parse(Json, "nomask.json") : null);
 
     [Fact]
     public void Raising_a_managed_irq_in_managed_shutdown_is_misuse_and_owes_no_handler_run()

@@ -1,5 +1,6 @@
 using IrqVerify.Model.Core;
 using IrqVerify.Model.Program;
+using IrqVerify.Model.Tests.Programs;
 
 namespace IrqVerify.Model.Tests.Pci;
 
@@ -12,11 +13,7 @@ public class RawUnmaskMisuseTests
     private const string Program =
         "n = pci_alloc_irq_vectors(dev1, 1, 1, msix)\nirq = pci_msix_alloc_irq_at(dev1, -1)\npci_msi_unmask_irq(irq)\npci_msix_free_irq(dev1, irq)\n";
 
-    private static (Machine M, RunReport R) Run(string text)
-    {
-        var m = new Machine(MachineConfig.Default());
-        return (m, ProgramRunner.Run(m, ProgramParser.Parse(text, "t.irq", m.Config)));
-    }
+    private static (Machine M, RunReport R) Run(string text) => ProgramKit.Run(text);
 
     [Fact]
     public void Unmasking_an_irq_that_is_not_started_is_refused_as_misuse_and_the_free_stays_clean()

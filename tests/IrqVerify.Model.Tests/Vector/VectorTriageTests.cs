@@ -1,6 +1,7 @@
 using IrqVerify.Model;
 using IrqVerify.Model.Core;
 using IrqVerify.Model.Program;
+using IrqVerify.Model.Tests.Programs;
 using IrqVerify.Model.Vector;
 
 namespace IrqVerify.Model.Tests.Vector;
@@ -8,11 +9,7 @@ namespace IrqVerify.Model.Tests.Vector;
 /// <summary>Fuzzer findings on the reference model (vector domain), each by its minimized program.</summary>
 public class VectorTriageTests
 {
-    private static (Machine M, RunReport R) Run(string text)
-    {
-        var m = new Machine(MachineConfig.Default());
-        return (m, ProgramRunner.Run(m, ProgramParser.Parse(text, "t.irq", m.Config)));
-    }
+    private static (Machine M, RunReport R) Run(string text) => ProgramKit.Run(text);
 
     /// <summary>I-G2 finding: raw vector_deactivate of a started irq is misuse of the domain op
     /// (only called after irq_shutdown): refused with -EBUSY, the vector stays and the raise is handled.</summary>

@@ -1,6 +1,7 @@
 using IrqVerify.Model;
 using IrqVerify.Model.Core;
 using IrqVerify.Model.Program;
+using IrqVerify.Model.Tests.Programs;
 using IrqVerify.Model.Xen;
 
 namespace IrqVerify.Model.Tests.Xen;
@@ -9,12 +10,7 @@ namespace IrqVerify.Model.Tests.Xen;
 /// by its minimized program.</summary>
 public class XenTriageTests
 {
-    private static (Machine M, RunReport R) Run(string text)
-    {
-        var m = new Machine(MachineConfig.Default());
-        var r = ProgramRunner.Run(m, ProgramParser.Parse(text, "t.irq", m.Config));
-        return (m, r);
-    }
+    private static (Machine M, RunReport R) Run(string text) => ProgramKit.Run(text);
 
     /// <summary>I-X11 finding (FIFO): an event linked on vCPU0 when vCPU0 goes offline is dropped by
     /// evtchn_fifo_percpu_deinit — upstream. The port stays pending and unlinked, I-X11 does not
