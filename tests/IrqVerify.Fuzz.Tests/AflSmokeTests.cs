@@ -7,7 +7,7 @@ namespace IrqVerify.Fuzz.Tests;
 /// <summary>
 /// CI smoke test of the AFL++ bridge: instrument the model, compile the hang-safe proxy, let afl-fuzz
 /// drive the persistent harness with K6 re-injected until the first crash, and triage that crash into
-/// a replayable minimized program. Needs afl-fuzz and gcc (fuzz/ci-install.sh installs afl++).
+/// a replayable minimized program. Needs afl-fuzz and gcc (tests/install-deps.sh installs afl++).
 /// </summary>
 [CollectionDefinition("afl", DisableParallelization = true)]
 public class AflCollection;

@@ -6,7 +6,7 @@ namespace IrqVerify.Report.Tests;
 /// <summary>
 /// Renders a real report (the K10 counterexample) in headless Chromium and checks what the page
 /// shows: the DOM after the script ran, and the pixels of a screenshot. Needs Debian's chromium
-/// (ci-install-chromium.sh installs it; IRQVERIFY_CHROMIUM overrides the path). The test fails, not
+/// (tests/install-deps.sh installs it; IRQVERIFY_CHROMIUM overrides the path). The test fails, not
 /// skips, without it. IRQVERIFY_REPORT_SCREENSHOT=path also keeps a copy of the screenshot.
 /// </summary>
 public class ChromiumRenderingTests
@@ -14,7 +14,7 @@ public class ChromiumRenderingTests
     private static string Chromium()
     {
         string path = Environment.GetEnvironmentVariable("IRQVERIFY_CHROMIUM") is { Length: > 0 } p ? p : "/usr/bin/chromium";
-        Assert.True(File.Exists(path), $"{path} not found: run tests/IrqVerify.Report.Tests/ci-install-chromium.sh (as root) or set IRQVERIFY_CHROMIUM");
+        Assert.True(File.Exists(path), $"{path} not found: chromium is missing: install it with `apt-get install chromium` (tests/install-deps.sh does) or set IRQVERIFY_CHROMIUM");
         return path;
     }
 
