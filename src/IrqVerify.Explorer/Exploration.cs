@@ -26,6 +26,8 @@ public sealed class ExploreOptions
     /// <summary>Minimize the first failing schedule before reporting it.</summary>
     public bool Minimize { get; init; } = true;
     public int? StepBound { get; init; }
+    /// <summary>Caller misuse and known upstream findings fail too (<c>--strict</c>).</summary>
+    public bool Strict { get; init; }
     /// <summary>Called about every 100 ms with the running totals.</summary>
     public Action<ExploreProgress>? Progress { get; init; }
 
@@ -82,7 +84,7 @@ public static class Exploration
     public static ExploreResult Run(Scenario scenario, Variants variants, ExploreOptions o, IScenarioReset? reset = null)
     {
         var strategy = CreateStrategy(o.Strategy, o, scenario);
-        var runner = new ScheduleRunner(scenario, variants, reset, o.StepBound);
+        var runner = new ScheduleRunner(scenario, variants, reset, o.StepBound) { Strict = o.Strict };
         var sw = Stopwatch.StartNew();
         long schedules = 0, passed = 0, pruned = 0;
         bool exhausted = false;

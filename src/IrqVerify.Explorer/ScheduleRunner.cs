@@ -2,6 +2,7 @@ using IrqVerify.Explorer.Strategies;
 using IrqVerify.Model;
 using IrqVerify.Model.Core;
 using IrqVerify.Model.Invariants;
+using IrqVerify.Model.Verdict;
 
 namespace IrqVerify.Explorer;
 
@@ -39,6 +40,9 @@ public sealed class ScheduleRunner : IDecisionSource, ISchedulerView
     /// once is not checked again (schedules of a search share most of their prefixes).</summary>
     private ulong _prefix;
     private readonly HashSet<ulong>? _clean;
+    private readonly Judge _judge = new();
+    private readonly HashSet<Violation> _excused = new();
+    private readonly List<(Violation Violation, Classification Class)> _excusedList = new();
     private const int MaxMemo = 4_000_000;
 
     public ScheduleRunner(Scenario scenario, Variants variants, IScenarioReset? reset = null, int? stepBound = null, bool memoizeChecks = true)
@@ -75,6 +79,10 @@ public sealed class ScheduleRunner : IDecisionSource, ISchedulerView
     public int Preemptions { get; private set; }
     public int ThreadCount => _threads.Length;
     public Failure? LastFailure { get; private set; }
+    /// <summary>Misuse and known findings fail too (<c>--strict</c>).</summary>
+    public bool Strict { get; set; }
+    /// <summary>What the judge classed as caller misuse or known upstream behaviour in the last schedule.</summary>
+    public IReadOnlyList<(Violation Violation, Classification Class)> Excused => _excusedList;
     /// <summary>Check passes run / skipped because the same decision prefix passed before.</summary>
     public long ChecksRun { get; private set; }
     public long ChecksSkipped { get; private set; }
@@ -86,6 +94,8 @@ public sealed class ScheduleRunner : IDecisionSource, ISchedulerView
         _needKeys = strategy.NeedsStateKeys;
         _log.Clear();
         LastFailure = null;
+        if (_excused.Count > 0) { _excused.Clear(); _excusedList.Clear(); }
+        _judge.Reset();
         Step = 0;
         Current = -1;
         Preemptions = 0;
@@ -150,8 +160,8 @@ public sealed class ScheduleRunner : IDecisionSource, ISchedulerView
         if (CheckSafety(remember: false) is { } s) return s;
         _scratch.Clear();
         foreach (var c in _eventual) c.Check(_m, _scratch);
-        if (_scratch.Count > 0) return FailWith(FailureKind.Eventual, _scratch);
-        Remember();
+        if (_scratch.Count > 0 && FailWith(FailureKind.Eventual, _scratch) is { } e) return e;
+        if (_excused.Count == 0) Remember();
         return Outcome.Pass;
     }
 
@@ -175,8 +185,10 @@ public sealed class ScheduleRunner : IDecisionSource, ISchedulerView
         ChecksRun++;
         _scratch.Clear();
         foreach (var c in _safety) c.Check(_m, _scratch);
-        if (_scratch.Count > 0) return FailWith(FailureKind.Safety, _scratch);
-        if (remember) Remember();
+        if (_scratch.Count > 0 && FailWith(FailureKind.Safety, _scratch) is { } f) return f;
+        // A prefix after an excused finding is not memoized: the judge's view of the run (F1's
+        // entries) lives outside the decision prefix.
+        if (remember && _excused.Count == 0) Remember();
         return null;
     }
 
@@ -185,16 +197,26 @@ public sealed class ScheduleRunner : IDecisionSource, ISchedulerView
         if (_clean is not null && _clean.Count < MaxMemo) _clean.Add(_prefix);
     }
 
-    private Outcome FailWith(FailureKind kind, List<Violation> vs)
+    /// <summary>Fails the schedule with the violations the judge says fail; null when every one of
+    /// them is excused (caller misuse, known upstream behaviour) and the schedule goes on.</summary>
+    private Outcome? FailWith(FailureKind kind, List<Violation> vs)
     {
-        var ids = new List<string>();
-        var msgs = new List<string>();
+        List<string>? ids = null, msgs = null;
         foreach (var v in vs)
         {
+            if (_excused.Contains(v)) continue;
+            var c = _judge.Classify(_m, v);
+            if (!c.Fails(Strict))
+            {
+                _excused.Add(v);
+                _excusedList.Add((v, c));
+                continue;
+            }
+            ids ??= new(); msgs ??= new();
             if (!ids.Contains(v.Id)) ids.Add(v.Id);
-            msgs.Add(v.ToString());
+            msgs.Add(c.Class == FindingClass.Violation ? v.ToString() : $"{c.Label} {v}");
         }
-        return Fail(kind, ids, msgs);
+        return ids is null ? null : Fail(kind, ids, msgs!);
     }
 
     private Outcome Fail(FailureKind kind, List<string> ids, List<string> messages)

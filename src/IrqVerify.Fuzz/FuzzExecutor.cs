@@ -2,6 +2,7 @@ using IrqVerify.Model;
 using IrqVerify.Model.Core;
 using IrqVerify.Model.Invariants;
 using IrqVerify.Model.Program;
+using IrqVerify.Model.Verdict;
 
 namespace IrqVerify.Fuzz;
 
@@ -12,11 +13,14 @@ public sealed class ExecResult
     public readonly List<string> Ids = new();
     public readonly List<int> FirstCall = new();
     public readonly List<Violation> Violations = new();
+    /// <summary>Thorough mode: what the judge classed as caller misuse or known upstream behaviour
+    /// (not in <see cref="Ids"/> unless strict).</summary>
+    public readonly List<(Violation Violation, Classification Class)> Excused = new();
     public bool Failed => Ids.Count > 0;
     /// <summary>The dedup key: the violated invariant id set, e.g. "I-V16,I-V3".</summary>
     public string Signature => string.Join(",", Ids);
 
-    internal void Clear() { Ids.Clear(); FirstCall.Clear(); Violations.Clear(); }
+    internal void Clear() { Ids.Clear(); FirstCall.Clear(); Violations.Clear(); Excused.Clear(); }
 
     internal void Add(Violation v, int call)
     {
@@ -93,8 +97,15 @@ public sealed class FuzzExecutor
     /// <summary>Domain features are recorded here when set.</summary>
     public DomainFeatures? Features { get; set; }
 
-    /// <summary>Check every safety invariant after every atomic step (replay/confirmation).</summary>
+    /// <summary>Check every safety invariant after every atomic step and classify each violation
+    /// with the run's <see cref="Judge"/> (replay/confirmation); the fast mode reports raw candidates.</summary>
     public bool Thorough { get; set; }
+
+    /// <summary>In thorough mode, misuse and known findings fail too (<c>--strict</c>).</summary>
+    public bool Strict { get; set; }
+
+    private readonly Judge _judge = new();
+    private readonly HashSet<Violation> _judged = new();
 
     public InvariantCheck[] PerStepChecks { get; set; }
     private readonly InvariantCheck[] _safety;
@@ -118,6 +129,7 @@ public sealed class FuzzExecutor
     {
         Execs++;
         _result.Clear();
+        if (Thorough) { _judge.Reset(); _judged.Clear(); }
         var m = _m = Reset();
         if (_bound.Length < p.Calls.Count) _bound = new long[p.Calls.Count];
         var checks = Thorough ? _safety : PerStepChecks;
@@ -245,6 +257,13 @@ public sealed class FuzzExecutor
     {
         _scratch.Clear();
         foreach (var c in checks) c.Check(m, _scratch);
-        foreach (var v in _scratch) _result.Add(v, call);
+        foreach (var v in _scratch)
+        {
+            if (!Thorough) { _result.Add(v, call); continue; }
+            if (!_judged.Add(v)) continue;
+            var c = _judge.Classify(m, v);
+            if (c.Fails(Strict)) _result.Add(v, call);
+            else _result.Excused.Add((v, c));
+        }
     }
 }

@@ -60,12 +60,31 @@ public sealed class Fuzzer
     /// reference also reports never masks, or passes for, the re-injected bug).</summary>
     private readonly FuzzExecutor? _reference;
 
-    public Fuzzer(FuzzExecutor exec)
+    /// <summary>On the reference model: re-runs a fast-mode candidate thoroughly so the judge classes
+    /// each finding where it first appeared; only what fails (violations, or all under strict) is a
+    /// failure, the rest is counted as excused.</summary>
+    private readonly FuzzExecutor? _judged;
+
+    public Fuzzer(FuzzExecutor exec, bool strict = false)
     {
         _exec = exec;
         _table = exec.Table;
         if (exec.Variants.Enabled().Any()) _reference = new FuzzExecutor(exec.Table, new Variants());
+        else _judged = new FuzzExecutor(exec.Table, exec.Variants) { Thorough = true, Strict = strict };
         _exec.Features = _features;
+    }
+
+    /// <summary>Candidates the judge classed as caller misuse or known upstream behaviour only.</summary>
+    public long Excused { get; private set; }
+
+    /// <summary>The failure signature of <paramref name="p"/> as this fuzzer judges it: differential
+    /// against the reference model on a variant, classified by the judge on the reference.</summary>
+    public string Judged(FuzzProgram p, out ExecResult? result)
+    {
+        string sig = SignatureOf(_exec, p, out result);
+        if (sig.Length == 0) return sig;
+        if (_reference is not null) return Differential(sig, p);
+        return SignatureOf(_judged!, p, out result);
     }
 
     private static byte[] Fill(int n) { var a = new byte[n]; Array.Fill(a, (byte)0xFF); return a; }
@@ -135,11 +154,15 @@ public sealed class Fuzzer
             long hitsBefore = Cov.Hits;
             string sig = SignatureOf(_exec, prog, out var result);
             if (execs == 1 && Cov.Hits != hitsBefore) { il = true; Cov.Reset(); }
-            if (sig.Length > 0 && _reference is not null) sig = Differential(sig, prog);
+            if (sig.Length > 0)
+            {
+                sig = _reference is not null ? Differential(sig, prog) : SignatureOf(_judged!, prog, out result);
+                if (sig.Length == 0) Excused++;
+            }
             if (sig.Length > 0)
             {
                 if (!seen.Add(sig)) return;
-                var min = new Minimizer(p => _reference is null ? SignatureOf(_exec, p, out _) : Differential(SignatureOf(_exec, p, out _), p), _table);
+                var min = new Minimizer(p => Judged(p, out _), _table);
                 var small = min.Minimize(prog, sig, result?.FirstCall);
                 var f = new FuzzFailure(sig, small, small.Print(_table), input, execs, sw.Elapsed, min.Attempts);
                 failures.Add(f);

@@ -17,6 +17,8 @@ public sealed class VerifyReport
     public List<EngineSummary> Engines { get; } = new();
     public List<FailureReport> Failures { get; } = new();
     public bool Clean => Failures.Count == 0;
+    /// <summary>One command line that re-runs exactly this work (count budgets, same seed).</summary>
+    public string Rerun { get; init; } = "";
 }
 
 /// <summary>One row of the summary table.</summary>

@@ -139,7 +139,7 @@ public static class RegressionCorpus
     /// <summary>Checks a pinned case: a clean one must run clean, an expected failure must fail with exactly those ids.</summary>
     public static (bool Ok, string Message) Check(RegressionCase c)
     {
-        var o = ScenarioRunner.Run(c.Scenario, excuseKnownFindings: false);
+        var o = ScenarioRunner.Run(c.Scenario, strict: true);
         var got = o.FailedIds.OrderBy(x => x, StringComparer.Ordinal).ToList();
         if (o.Crash is not null) return (false, $"{c}: {o.Describe()}");
         var want = c.Expect.OrderBy(x => x, StringComparer.Ordinal).ToList();

@@ -1,20 +1,25 @@
 using IrqVerify.Model;
 using IrqVerify.Model.Core;
 using IrqVerify.Model.Program;
+using IrqVerify.Model.Verdict;
 
 namespace IrqVerify.Testing;
 
-/// <summary>The result of running a scenario with every check.</summary>
+/// <summary>The result of running a scenario with every check, its findings classified by the
+/// run's <see cref="Judge"/>.</summary>
 public sealed class ScenarioOutcome
 {
     public required Machine Machine { get; init; }
     public required RunReport Report { get; init; }
     /// <summary>An exception the model threw (a model defect: contract violations are never exceptions).</summary>
     public Exception? Crash { get; init; }
-    /// <summary>Violations not explained by the program's own misuse, plus model.deadlock / model.drain.</summary>
+    /// <summary>The findings that fail the run (violations, plus model.deadlock / model.drain; under
+    /// strict also misuse and known findings).</summary>
     public required IReadOnlyList<FoundViolation> Failures { get; init; }
-    /// <summary>Violations the program caused by caller misuse (a Misuse diagnostic with the same id).</summary>
+    /// <summary>Findings the program's own caller misuse explains (the kernel's WARN), when not strict.</summary>
     public required IReadOnlyList<FoundViolation> Excused { get; init; }
+    /// <summary>Known upstream behaviour (F1..F4), when not strict.</summary>
+    public required IReadOnlyList<FoundViolation> Known { get; init; }
 
     public bool Ok => Crash is null && Failures.Count == 0;
 
@@ -24,57 +29,41 @@ public sealed class ScenarioOutcome
     public string Describe()
     {
         if (Crash is not null) return $"the model threw {Crash.GetType().Name}: {Crash.Message}";
-        return string.Join("\n", Failures.GroupBy(f => f.Violation.Id).Select(g => $"  {g.First()}" + (g.Count() > 1 ? $" (+{g.Count() - 1} more)" : "")));
+        return string.Join("\n", Failures.GroupBy(f => f.Violation.Id).Select(g => $"  {g.First().Labelled()}" + (g.Count() > 1 ? $" (+{g.Count() - 1} more)" : "")));
     }
 }
 
 /// <summary>
 /// Runs scenarios through <see cref="ProgramRunner"/> with every safety invariant after every step,
-/// refinement after every operation and the eventual invariants after a drain. A violation whose id
-/// the model also reported as caller Misuse (e.g. I-P15 after pci_free_irq_vectors with handlers
-/// still requested) is the program's fault, not the model's: it is excused, not a failure; so is
-/// a REFINE violation after the program's first misuse (the abstract specification has no
-/// behaviour for a broken contract, e.g. a descriptor the kernel leaks on purpose), and a later
-/// violation about an object such a misuse left outside the contract (<see cref="MisuseTaint"/>).
+/// refinement after every operation and the eventual invariants after a drain; the run's
+/// <see cref="Judge"/> classifies each finding (violation, caller misuse, known upstream behaviour).
 /// </summary>
 public static class ScenarioRunner
 {
-    /// <param name="excuseKnownFindings">Excuse <see cref="KnownFindings"/> (upstream behaviour pinned
-    /// as regressions); false runs the plain catalogue, as <c>irqverify run</c> does.</param>
-    public static ScenarioOutcome Run(Scenario s, RunOptions? options = null, bool excuseKnownFindings = true)
+    /// <param name="strict">Misuse and known findings fail too (<c>--strict</c>).</param>
+    public static ScenarioOutcome Run(Scenario s, RunOptions? options = null, bool strict = false)
     {
         var m = s.Boot();
         RunReport report;
         Exception? crash = null;
-        var o = options ?? new RunOptions();
-        if (excuseKnownFindings) o = new RunOptions
-        {
-            CheckEveryStep = o.CheckEveryStep, Drain = o.Drain, Log = o.Log, CheckRefinement = o.CheckRefinement,
-            Checks = new KnownFindings().Checks(o.Checks),
-        };
         try
         {
-            report = ProgramRunner.Run(m, s.Program, o);
+            report = ProgramRunner.Run(m, s.Program, options ?? new RunOptions());
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             report = new RunReport();
             crash = e;
         }
-        var misuse = new HashSet<string>(m.Diagnostics.Items.Where(d => d.Severity == Severity.Misuse).Select(d => d.Rule), StringComparer.Ordinal);
-        var failures = new List<FoundViolation>();
-        var excused = new List<FoundViolation>();
-        // After a contract violation the abstract specification defines nothing: REFINE from then on is excused.
-        int firstMisuseLine = report.Ops.Where(op => op.Diagnostics.Any(d => d.Severity == Severity.Misuse)).Select(op => op.Line).DefaultIfEmpty(int.MaxValue).Min();
-        var taint = MisuseTaint.Of(report);
-        foreach (var v in report.Violations)
-        {
-            bool isExcused = misuse.Contains(v.Violation.Id) || (v.Violation.Id == "REFINE" && v.Line >= firstMisuseLine) || taint.Explains(v);
-            (isExcused ? excused : failures).Add(v);
-        }
+        var failures = report.Failing(strict).ToList();
         foreach (var d in m.Diagnostics.Items)
             if (d.Severity == Severity.Fatal && d.Rule is "model.deadlock" or "model.drain")
-                failures.Add(new FoundViolation(new Violation(d.Rule, d.Message), 0, "(run)", "runner"));
-        return new ScenarioOutcome { Machine = m, Report = report, Crash = crash, Failures = failures, Excused = excused };
+                failures.Add(new FoundViolation(new Violation(d.Rule, d.Message), 0, "(run)", "runner", Classification.Violation));
+        return new ScenarioOutcome
+        {
+            Machine = m, Report = report, Crash = crash, Failures = failures,
+            Excused = strict ? [] : report.Violations.Where(v => v.Class.Class == FindingClass.Misuse).ToList(),
+            Known = strict ? [] : report.Violations.Where(v => v.Class.Class == FindingClass.Known).ToList(),
+        };
     }
 }

@@ -7,6 +7,8 @@ public sealed class EngineRun
 {
     public required EngineSummary Summary { get; init; }
     public List<FailureReport> Failures { get; } = new();
+    /// <summary>The count option that re-runs exactly this engine's work, e.g. "--programs 8758".</summary>
+    public required string Rerun { get; init; }
 }
 
 /// <summary>The first detection of a hunt (zoo): the differential ids, runs and time it took.</summary>

@@ -33,29 +33,48 @@ public static class ExploreEngine
         long schedules = 0;
         int exhausted = 0;
         var notes = new List<string>();
+        var perScenario = new long[files.Count];
+        if (o.Schedules is { Count: > 1 } given && given.Count != files.Count)
+            throw new ModelInputException("--schedules", 0, 0, $"{given.Count} counts for {files.Count} scenarios (give one total or one count per scenario)");
         for (int i = 0; i < files.Count; i++)
         {
-            // Each scenario gets an equal share of what is left, so early finishers pass their time on.
+            // Each scenario gets an equal share of what is left (time, or a total count), so early
+            // finishers pass their share on; a per-scenario count list fixes each share.
             var slice = (budget - sw.Elapsed) / (files.Count - i);
             if (slice <= TimeSpan.Zero) slice = TimeSpan.FromMilliseconds(1);
+            long? count = o.Schedules switch
+            {
+                null => null,
+                { Count: 1 } total => (total[0] - schedules) / (files.Count - i),
+                var each => each[i],
+            };
             var s = ScenarioParser.Load(files[i]);
             if (ScenarioCheck.Setup(s, v) is { } problem) { notes.Add($"{s.Name}: {problem}"); continue; }
             long before = schedules;
             void Report(ExploreProgress p) => progress?.Invoke(new EngineProgress(Name, before + p.Schedules, "schedules",
                 Math.Min(1, (sw.Elapsed) / budget), failures.Count, $"{s.Name} ({i + 1}/{files.Count})", false));
             var start = sw.Elapsed;
-            var r = Exploration.Run(s, v, new ExploreOptions { Strategy = "dfs", Seed = o.Seed, Budget = slice, Progress = Report });
-            schedules += r.Schedules;
+            var r = Exploration.Run(s, v, new ExploreOptions
+            {
+                Strategy = "dfs", Seed = o.Seed, Budget = count is null ? slice : null, Iterations = count ?? long.MaxValue, Progress = Report, Strict = o.Strict,
+            });
+            long ran = r.Schedules;
             if (r.Ok && r.Exhausted)
             {
                 exhausted++;
                 var rest = slice - (sw.Elapsed - start);
-                if (rest > TimeSpan.FromMilliseconds(20))
+                long left = count is { } c ? c - ran : long.MaxValue;
+                if (count is null ? rest > TimeSpan.FromMilliseconds(20) : left > 0)
                 {
-                    r = Exploration.Run(s, v, new ExploreOptions { Strategy = "portfolio", Seed = o.Seed, Budget = rest, Iterations = long.MaxValue, Progress = Report });
-                    schedules += r.Schedules;
+                    r = Exploration.Run(s, v, new ExploreOptions
+                    {
+                        Strategy = "portfolio", Seed = o.Seed, Budget = count is null ? rest : null, Iterations = left, Progress = Report, Strict = o.Strict,
+                    });
+                    ran += r.Schedules;
                 }
             }
+            schedules += ran;
+            perScenario[i] = ran;
             progress?.Invoke(new EngineProgress(Name, schedules, "schedules", Math.Min(1, sw.Elapsed / budget), failures.Count, $"{s.Name} ({i + 1}/{files.Count})", false));
             if (r.Ok) continue;
             var f = r.Minimized!;
@@ -66,7 +85,11 @@ public static class ExploreEngine
         }
         string note = $"{files.Count} scenarios, {exhausted} exhausted by dfs" + (notes.Count > 0 ? "; " + string.Join("; ", notes) : "");
         progress?.Invoke(new EngineProgress(Name, schedules, "schedules", 1, failures.Count, note, true));
-        var run = new EngineRun { Summary = new EngineSummary(Name, schedules, "schedules", sw.Elapsed, failures.Count, note) };
+        var run = new EngineRun
+        {
+            Summary = new EngineSummary(Name, schedules, "schedules", sw.Elapsed, failures.Count, note),
+            Rerun = "--schedules " + string.Join(",", perScenario),
+        };
         run.Failures.AddRange(failures);
         return run;
     }

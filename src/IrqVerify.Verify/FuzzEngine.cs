@@ -13,8 +13,8 @@ namespace IrqVerify.Verify;
 /// <summary>
 /// An in-process fuzz burst (src/IrqVerify.Fuzz) seeded with the example programs and the pinned
 /// regressions. On a variant the fuzzer's own signature is already differential. On the reference
-/// model a failure the program caused by its own caller misuse, or a pinned known finding (F1/F2), is
-/// excused the way the property runner excuses it, so only model defects are reported.
+/// model the fuzzer confirms each candidate thoroughly and the judge classes it (Model.Verdict), as
+/// every engine does: caller misuse and known upstream findings are counted, not reported.
 /// </summary>
 public static class FuzzEngine
 {
@@ -31,7 +31,6 @@ public static class FuzzEngine
         var table = new OpTable(cfg);
         var failures = new List<FailureReport>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        int excused = 0;
         string? machinePath = o.MachinePath is null ? null : Path.GetFullPath(o.MachinePath);
         string MachineFile()
         {
@@ -41,46 +40,28 @@ public static class FuzzEngine
             File.WriteAllText(machinePath, cfg.ToJson() + "\n");
             return machinePath;
         }
-        var fuzzer = new Fuzzer(new FuzzExecutor(table, v));
+        var fuzzer = new Fuzzer(new FuzzExecutor(table, v), o.Strict);
         var result = fuzzer.Run(new FuzzOptions
         {
             Seed = o.Seed,
-            Budget = budget,
+            Budget = o.Execs is null ? budget : null,
+            MaxExecs = o.Execs ?? long.MaxValue,
             Seeds = Findings.Seeds(table, Repo.SeedDirs()),
-            Progress = s => progress?.Invoke(new EngineProgress(Name, s.Execs, "execs", Math.Min(1, s.Elapsed / budget), failures.Count,
+            Progress = s => progress?.Invoke(new EngineProgress(Name, s.Execs, "execs", Math.Min(1, o.Execs is { } n ? (double)s.Execs / n : s.Elapsed / budget), failures.Count,
                 $"corpus {s.Corpus}, {s.ExecsPerSecond:F0}/s", false)),
             OnFailure = f =>
             {
-                var ids = v.Enabled().Any() ? f.Ids.ToList() : NotExcused(f, table);
-                if (ids.Count == 0) { excused++; return; }
+                var ids = f.Ids.ToList();
                 if (!seen.Add(Ids.Key(ids))) return;
                 failures.Add(ReportOf(f, ids, table, v, MachineFile(), o));
             },
         });
         string note = $"machine {cfg.Name}, seed {o.Seed}, corpus {result.Stats.Corpus}, {result.Stats.ExecsPerSecond:F0} execs/s" +
-                      (excused > 0 ? $", {excused} excused (caller misuse / known findings)" : "");
+                      (fuzzer.Excused > 0 ? $", {fuzzer.Excused} excused (caller misuse / known findings)" : "");
         progress?.Invoke(new EngineProgress(Name, result.Stats.Execs, "execs", 1, failures.Count, note, true));
-        var run = new EngineRun { Summary = new EngineSummary(Name, result.Stats.Execs, "execs", sw.Elapsed, failures.Count, note) };
+        var run = new EngineRun { Summary = new EngineSummary(Name, result.Stats.Execs, "execs", sw.Elapsed, failures.Count, note), Rerun = $"--execs {result.Stats.Execs}" };
         run.Failures.AddRange(failures);
         return run;
-    }
-
-    /// <summary>The ids of a reference-model finding that neither the program's misuse nor a known finding explains.</summary>
-    private static List<string> NotExcused(FuzzFailure f, OpTable table)
-    {
-        if (f.Signature.StartsWith("exception:", StringComparison.Ordinal)) return f.Ids.ToList();
-        if (!f.Program.HasGroups)
-        {
-            var prog = ProgramParser.Parse(f.Text, "<fuzz>", table.Machine);
-            var o = ScenarioRunner.Run(new TestCase(table.Machine, prog, []));
-            return f.Ids.Where(id => o.FailedIds.Contains(id)).ToList();
-        }
-        // A parallel group: re-run thoroughly with the known findings excused (as ScenarioRunner
-        // does for a sequential program), then drop what the program's own misuse explains.
-        var exec = new FuzzExecutor(table, new Variants(), new KnownFindings().Checks()) { Thorough = true };
-        Fuzzer.SignatureOf(exec, f.Program, out var again);
-        var misuse = exec.LastMachine?.Diagnostics.Items.Where(d => d.Severity == Severity.Misuse).Select(d => d.Rule).ToHashSet() ?? [];
-        return f.Ids.Where(id => again is null || again.Ids.Contains(id)).Where(id => !misuse.Contains(id)).ToList();
     }
 
     private static FailureReport ReportOf(FuzzFailure f, IReadOnlyList<string> ids, OpTable table, Variants v, string machinePath, VerifyOptions o)

@@ -38,9 +38,9 @@ public static class PropsEngine
 
     /// <summary>The ids that count: every failure on the reference model; on a variant, those the
     /// reference does not also report for the same machine and program.</summary>
-    public static (IReadOnlyList<string> Ids, ScenarioOutcome Outcome) FailIds(TestCase s)
+    public static (IReadOnlyList<string> Ids, ScenarioOutcome Outcome) FailIds(TestCase s, bool strict = false)
     {
-        var o = ScenarioRunner.Run(s);
+        var o = ScenarioRunner.Run(s, strict: strict);
         var ids = o.Crash is not null ? ["exception:" + o.Crash.GetType().Name] : o.FailedIds.ToList();
         if (ids.Count == 0 || s.Variants.Count == 0) return (ids, o);
         var reference = ScenarioRunner.Run(new TestCase(s.Machine, s.Program, [], s.Seed, s.Origin));
@@ -55,11 +55,11 @@ public static class PropsEngine
         var seen = new HashSet<string>(StringComparer.Ordinal);
         long cases = 0, lastReport = 0;
         int firstProfile = o.Variants.Contains(Variants.ContiguousMultiMsiName) ? 4 : 0;
-        while (sw.Elapsed < budget)
+        while (o.Programs is { } n ? cases < n : sw.Elapsed < budget)
         {
             var s = Case(o.Seed, cases, o.Variants, o.Machine, firstProfile);
             cases++;
-            var (ids, _) = FailIds(s);
+            var (ids, _) = FailIds(s, o.Strict);
             if (ids.Count > 0 && seen.Add(Ids.Key(ids)))
             {
                 var f = Report(s, ids, o);
@@ -74,7 +74,7 @@ public static class PropsEngine
         }
         var summary = new EngineSummary(Name, cases, "programs", sw.Elapsed, run.Count, $"{Profiles.Length} generator profiles, seed {o.Seed}");
         progress?.Invoke(new EngineProgress(Name, cases, "programs", 1, run.Count, $"{cases} programs", true));
-        var result = new EngineRun { Summary = summary };
+        var result = new EngineRun { Summary = summary, Rerun = $"--programs {cases}" };
         result.Failures.AddRange(run);
         return result;
     }
@@ -97,10 +97,10 @@ public static class PropsEngine
     public static FailureReport Report(TestCase s, IReadOnlyList<string> ids, VerifyOptions o)
     {
         var (small, _) = ProgramShrinker.Minimize(s.Program, s.Machine,
-            p => FailIds(s.WithProgram(p)).Ids.Any(ids.Contains), maxSteps: 300);
+            p => FailIds(s.WithProgram(p), o.Strict).Ids.Any(ids.Contains), maxSteps: 300);
         var min = s.WithProgram(small);
-        var (finalIds, outcome) = FailIds(min);
-        if (finalIds.Count == 0) { min = s; (finalIds, outcome) = FailIds(s); }
+        var (finalIds, outcome) = FailIds(min, o.Strict);
+        if (finalIds.Count == 0) { min = s; (finalIds, outcome) = FailIds(s, o.Strict); }
         var sorted = finalIds.OrderBy(x => x, StringComparer.Ordinal).ToList();
         var messages = sorted.Select(id => outcome.Failures.FirstOrDefault(f => f.Violation.Id == id)?.Violation.ToString() ?? id).ToList();
         string name = $"props-{Ids.FileSafe(o.VariantLabel)}-{Ids.FileSafe(string.Join("+", sorted))}";
@@ -113,7 +113,7 @@ public static class PropsEngine
             Messages = messages,
             Counterexample = min.Header() + min.Program.Print(),
             Narrative = Narrative.OfProgram(min.Program, min.Machine, min.MakeVariants(), sorted, messages),
-            Replay = $"irqverify run {programPath} --machine {machinePath}{Ids.VariantFlags(min.Variants)} --quiet",
+            Replay = $"irqverify run {programPath} --machine {machinePath}{Ids.VariantFlags(min.Variants)}{(o.Strict ? " --strict" : "")} --quiet",
             RegressionTest = RegressionTest.ForProgram(Name, min.Program, min.Machine, min.Variants, sorted),
             Timeline = TimelineBuilder.FromProgram(min.Machine, min.MakeVariants(), min.Program).Timeline,
         };

@@ -23,8 +23,11 @@ public static class Verifier
             ExploreEngine.Run(o, Share(o.Split.Explore), o.Progress),
             FuzzEngine.Run(o, Share(o.Split.Fuzz), o.Progress),
         };
+        var rerun = "irqverify verify --seed " + o.Seed + " " + string.Join(" ", runs.Select(r => r.Rerun)) + Ids.VariantFlags(o.Variants)
+                    + (o.MachinePath is null ? "" : " --machine " + o.MachinePath) + (o.Strict ? " --strict" : "");
         var report = new VerifyReport
         {
+            Rerun = rerun,
             Title = $"irqverify verify ({o.VariantLabel})",
             Variant = o.VariantLabel,
             Machine = o.MachinePath ?? (o.Machine?.Name ?? "generated machines (props), scenario machines (explore), fuzz-small (fuzz)"),

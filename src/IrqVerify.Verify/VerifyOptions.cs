@@ -20,6 +20,14 @@ public sealed class VerifyOptions
     public string? ScenarioDir { get; init; }
     /// <summary>Share of the budget per engine, in percent: properties, exploration, fuzzing.</summary>
     public (int Props, int Explore, int Fuzz) Split { get; init; } = (30, 40, 30);
+    /// <summary>Count budgets (deterministic in any process): property programs, exploration schedules
+    /// (one total shared out like the time, or one count per scenario in file order) and fuzz execs.
+    /// An engine with a count runs exactly that work, whatever the time; the others share the budget.</summary>
+    public long? Programs { get; init; }
+    public IReadOnlyList<long>? Schedules { get; init; }
+    public long? Execs { get; init; }
+    /// <summary>Caller misuse and known upstream findings fail too.</summary>
+    public bool Strict { get; init; }
     /// <summary>Called with each engine's running totals (progress display).</summary>
     public Action<EngineProgress>? Progress { get; init; }
 

@@ -1,10 +1,13 @@
 using IrqVerify.Model;
+using IrqVerify.Model.Core;
 using IrqVerify.Model.Program;
+using IrqVerify.Model.Invariants;
+using IrqVerify.Model.Verdict;
 using IrqVerify.Testing;
 
 namespace IrqVerify.Properties.Tests;
 
-/// <summary>F3 (see KnownFindings): only the interrupt that irq_force_complete_move dropped with the
+/// <summary>F3 (see Verdict.KnownFindings): only the interrupt that irq_force_complete_move dropped with the
 /// old vector is excused; a lost interrupt without that drop still fails I-G2.</summary>
 public class KnownFindingF3Tests
 {
@@ -12,7 +15,7 @@ public class KnownFindingF3Tests
         "irq0 = vector_alloc({}, none)\nrequest_irq(irq0)\napic_raise(irq0)\nirq_set_affinity(irq0, {1})\ncpu_offline(0)\n";
 
     private static ScenarioOutcome Run(string text, bool excuse) =>
-        ScenarioRunner.Run(new Scenario(MachineConfig.Default(), ProgramParser.Parse(text, "t.irq"), []), excuseKnownFindings: excuse);
+        ScenarioRunner.Run(new Scenario(MachineConfig.Default(), ProgramParser.Parse(text, "t.irq"), []), strict: !excuse);
 
     [Fact]
     public void The_dropped_pending_interrupt_is_I_G2_strictly_and_excused_as_F3()
@@ -24,6 +27,7 @@ public class KnownFindingF3Tests
 
         var excused = Run(Forced, excuse: true);
         Assert.True(excused.Ok, excused.Describe());
+        Assert.Equal(["F3"], excused.Known.Select(f => f.Class.KnownId));
         Assert.True(excused.Machine.Irqs[24]!.AwaitingHandler);   // still lost, but known
     }
 
@@ -44,8 +48,8 @@ public class KnownFindingF3Tests
         Assert.True(o.Ok, o.Describe());
         var d = o.Machine.Irqs[25]!;
         d.AwaitingHandler = true;
-        var checks = new KnownFindings().Checks();
-        var v = checks.Single(c => c.Id == "I-G2").Run(o.Machine);
+        var v = InvariantCatalog.All.Single(c => c.Id == "I-G2").Run(o.Machine);
         Assert.Equal(["irq 25: an interrupt was raised but its handler never ran (lost interrupt)"], v.Select(x => x.Message));
+        Assert.Equal(FindingClass.Violation, new Judge().Classify(o.Machine, v[0]).Class);
     }
 }

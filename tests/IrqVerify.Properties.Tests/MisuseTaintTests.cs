@@ -1,6 +1,7 @@
 using IrqVerify.Model;
 using IrqVerify.Model.Core;
 using IrqVerify.Model.Program;
+using IrqVerify.Model.Verdict;
 using IrqVerify.Testing;
 
 namespace IrqVerify.Properties.Tests;
@@ -18,7 +19,13 @@ public class MisuseTaintTests
     private static ScenarioOutcome Run(string text) =>
         ScenarioRunner.Run(new Scenario(MachineConfig.Default(), ProgramParser.Parse(text, "t.irq"), []));
 
-    private static FoundViolation At(int line, string id, string message) => new(new Violation(id, message), line, "op", "test");
+    /// <summary>What the judge makes of a violation seen after the program's first <paramref name="lines"/> lines.</summary>
+    private static FindingClass At(string text, int lines, string id, string message)
+    {
+        var prefix = string.Concat(text.Split('\n').Take(lines).Select(l => l + "\n"));
+        var o = ScenarioRunner.Run(new Scenario(MachineConfig.Default(), ProgramParser.Parse(prefix, "t.irq"), []), new RunOptions { Drain = false });
+        return new Judge().Classify(o.Machine, new Violation(id, message)).Class;
+    }
 
     [Fact]
     public void Consequences_of_the_leaked_descriptor_are_excused_as_the_programs_misuse()
@@ -32,20 +39,18 @@ public class MisuseTaintTests
     [Fact]
     public void Only_the_named_objects_after_the_misuse_are_tainted()
     {
-        var t = MisuseTaint.Of(Run(Leak).Report);
-        Assert.True(t.Explains(At(9, "I-V8", "dev0: MSI vector 0 of irq 25 would send cpu0/0x20, which is irq 24")));
-        Assert.True(t.Explains(At(6, "I-G2", "irq 24: an interrupt was raised but its handler never ran (lost interrupt)")));
-        Assert.False(t.Explains(At(3, "I-G2", "irq 24: an interrupt was raised but its handler never ran (lost interrupt)")));
-        Assert.False(t.Explains(At(9, "I-G2", "irq 245: an interrupt was raised but its handler never ran (lost interrupt)")));
-        Assert.False(t.Explains(At(9, "I-P7", "dev1: MSI mask register 0x00000000 differs from the cached mask 0x00000001")));
+        Assert.Equal(FindingClass.Misuse, At(Leak, 9, "I-V8", "dev0: MSI vector 0 of irq 25 would send cpu0/0x20, which is irq 24"));
+        Assert.Equal(FindingClass.Misuse, At(Leak, 6, "I-G2", "irq 24: an interrupt was raised but its handler never ran (lost interrupt)"));
+        Assert.Equal(FindingClass.Violation, At(Leak, 3, "I-G2", "irq 24: an interrupt was raised but its handler never ran (lost interrupt)"));
+        Assert.Equal(FindingClass.Violation, At(Leak, 9, "I-G2", "irq 245: an interrupt was raised but its handler never ran (lost interrupt)"));
+        Assert.Equal(FindingClass.Violation, At(Leak, 9, "I-P7", "dev1: MSI mask register 0x00000000 differs from the cached mask 0x00000001"));
     }
 
     [Fact]
     public void A_refused_misuse_taints_nothing()
     {
-        var o = Run("irq = vector_alloc({0}, none)\nrequest_irq(irq)\nfree_irq(irq)\nfree_irq(irq)\n");
-        Assert.Contains(o.Machine.Diagnostics.Items, d => d.Rule == "free_irq");
-        var t = MisuseTaint.Of(o.Report);
-        Assert.False(t.Explains(At(5, "I-G2", "irq 24: an interrupt was raised but its handler never ran (lost interrupt)")));
+        const string text = "irq = vector_alloc({0}, none)\nrequest_irq(irq)\nfree_irq(irq)\nfree_irq(irq)\n";
+        Assert.Contains(Run(text).Machine.Diagnostics.Items, d => d.Rule == "free_irq");
+        Assert.Equal(FindingClass.Violation, At(text, 4, "I-G2", "irq 24: an interrupt was raised but its handler never ran (lost interrupt)"));
     }
 }

@@ -41,15 +41,22 @@ public sealed class IrqCore(Machine m)
     }
 
     /// <summary>
-    /// irq_startup: activate for real (reservation-mode irqs get their vector now) and unmask.
-    /// A managed irq whose affinity has no online CPU is put in managed shutdown instead
-    /// (IRQ_STARTUP_ABORT; the request itself still succeeds). Returns the activation error.
+    /// irq_startup (kernel/irq/chip.c): activate for real (reservation-mode irqs get their vector
+    /// now), set the affinity (irq_setup_affinity, or irq_do_set_affinity(aff) for IRQ_STARTUP_MANAGED)
+    /// and unmask. A managed irq whose affinity has no online CPU is put in managed shutdown instead
+    /// (IRQ_STARTUP_ABORT; the request itself still succeeds). The one startup path of request_irq
+    /// and of irq_restore_affinity_of_irq at CPU online; fails <paramref name="r"/> with the activation error.
     /// </summary>
-    public Errno Startup(IrqDesc d)
+    public IEnumerable<Sched> Startup(IrqDesc d, OpResult r)
     {
         var e = StartupActivate(d, out bool enable);
-        if (e == Errno.Ok && enable) StartupEnable(d);
-        return e;
+        if (e != Errno.Ok) { r.Fail(e); yield break; }
+        if (enable)
+        {
+            foreach (var s in SetupAffinity(d)) yield return s;
+            StartupEnable(d);
+        }
+        r.Set(0);
     }
 
     /// <summary>The activation half of irq_startup; <paramref name="enable"/> is false for a managed
@@ -123,18 +130,14 @@ public sealed class IrqCore(Machine m)
         d.Action = name;
         // __setup_irq → irq_activate, then irq_startup: irq_setup_affinity before __irq_startup
         // (IRQCHIP_AFFINITY_PRE_STARTUP, as the x86 PCI/MSI chips have), then enable.
-        var e = StartupActivate(d, out bool enable);
-        if (e != Errno.Ok)
+        var started = new OpResult();
+        foreach (var s in Startup(d, started)) yield return s;
+        if (!started.Ok)
         {
             d.Action = null;
-            m.Trace?.Effect($"irq {irq}: request failed {e.Format()}");
-            r.Fail(e);
+            m.Trace?.Effect($"irq {irq}: request failed {started.Error.Format()}");
+            r.Fail(started.Error);
             yield break;
-        }
-        if (enable)
-        {
-            foreach (var s in SetupAffinity(d)) yield return s;
-            StartupEnable(d);
         }
         d.AwaitingHandler = false;
         m.Trace?.Effect($"irq {irq}: handler '{name}' requested, started={d.Started}");

@@ -1,3 +1,4 @@
+using IrqVerify.Model.Verdict;
 using IrqVerify.Model.Core;
 using IrqVerify.Model.Irq;
 
@@ -51,9 +52,9 @@ public abstract class PciMsiChip(Machine m, PciBus bus) : IIrqChip
         M.Vector.Deactivate(d);
     }
 
-    /// <summary>The one form of the INFO that marks known finding F4 (src/IrqVerify.Testing/KnownFindings.cs parses it).</summary>
+    /// <summary>The INFO that marks known finding F4 (its one form is Verdict.Judge's).</summary>
     private void LogUnwrittenBlock(PciDevice dev, MsiDescriptor desc, int k) =>
-        M.Info("pci_msi_domain_write_msg", $"irq {desc.Irq + k}: multi-MSI vector {k} of {dev.Name} is live but only irq {desc.Irq}, not activated, writes the block's message");
+        M.Info("pci_msi_domain_write_msg", Judge.UnwrittenBlockText(desc.Irq + k, k, dev.Name, desc.Irq));
 
     /// <summary>Programs the parent-specific part for vector k and returns the message to write.</summary>
     protected abstract MsiMessage Program(PciDevice dev, MsiDescriptor desc, int k, IrqDesc d);

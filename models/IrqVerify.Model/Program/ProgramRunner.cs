@@ -2,13 +2,20 @@ using System.Globalization;
 using IrqVerify.Model.Core;
 using IrqVerify.Model.Invariants;
 using IrqVerify.Model.Refinement;
+using IrqVerify.Model.Verdict;
 
 namespace IrqVerify.Model.Program;
 
-/// <summary>A violation with where it was first seen: program line, operation, thread and step.</summary>
-public sealed record FoundViolation(Violation Violation, int Line, string Op, string Where)
+/// <summary>A violation with where it was first seen (program line, operation, thread and step) and
+/// what the <see cref="Judge"/> made of it.</summary>
+public sealed record FoundViolation(Violation Violation, int Line, string Op, string Where, Classification Class)
 {
+    public bool Fails(bool strict) => Class.Fails(strict);
+
     public override string ToString() => $"{Violation} (line {Line}: {Op}; at {Where})";
+
+    /// <summary>The finding with its class first: "KNOWN F1 (reason) I-V1: ... (line 3: ...)".</summary>
+    public string Labelled() => Class.Class == FindingClass.Violation ? ToString() : $"{Class.Label} {this} — {Class.Reason}";
 }
 
 /// <summary>The outcome of one operation line.</summary>
@@ -19,7 +26,10 @@ public sealed class RunReport
     public List<OpOutcome> Ops { get; } = new();
     public List<FoundViolation> Violations { get; } = new();
     public bool Drained { get; set; }
+    /// <summary>No finding of any class (what model unit tests assert).</summary>
     public bool Ok => Violations.Count == 0;
+    /// <summary>The findings that fail the run: violations, and under <paramref name="strict"/> misuse and known findings too.</summary>
+    public IEnumerable<FoundViolation> Failing(bool strict) => Violations.Where(v => v.Fails(strict));
     public IEnumerable<string> ViolatedIds => Violations.Select(v => v.Violation.Id).Distinct();
 }
 
@@ -35,6 +45,8 @@ public sealed class RunOptions
     public bool CheckRefinement { get; init; } = true;
     /// <summary>Restrict checks to these invariants (null = the whole catalogue).</summary>
     public IReadOnlyList<InvariantCheck>? Checks { get; init; }
+    /// <summary>Classifies each violation when first seen (null: a fresh one for this run).</summary>
+    public Judge? Judge { get; init; }
 }
 
 /// <summary>
@@ -52,6 +64,8 @@ public static class ProgramRunner
         var safety = checks.Where(c => c.Kind == InvariantKind.Safety).ToArray();
         var eventual = checks.Where(c => c.Kind == InvariantKind.Eventual).ToArray();
         var seen = new HashSet<Violation>();
+        var judge = o.Judge ?? new Judge();
+        judge.Reset();
         var scratch = new List<Violation>();
         var vars = new Dictionary<string, long>(StringComparer.Ordinal);
         int line = 0;
@@ -62,8 +76,9 @@ public static class ProgramRunner
             foreach (var v in found)
                 if (seen.Add(v))
                 {
-                    report.Violations.Add(new FoundViolation(v, line, op, where));
-                    o.Log?.WriteLine($"      !! {v}");
+                    var c = judge.Classify(m, v);
+                    report.Violations.Add(new FoundViolation(v, line, op, where, c));
+                    o.Log?.WriteLine(c.Class == FindingClass.Violation ? $"      !! {v}" : $"      !! {c.Label} {v} — {c.Reason}");
                 }
         }
 

@@ -1,3 +1,4 @@
+using IrqVerify.Model.Verdict;
 using IrqVerify.Model.Core;
 using IrqVerify.Model.Irq;
 using static IrqVerify.Model.Vector.VectorSpace;
@@ -428,7 +429,7 @@ public sealed partial class VectorDomain
         bool managed = d.Allocated ? d.Managed : a.IsManaged;
         if (a.Vector == 0) return;
         // Shut down on a CPU that is going down (migrate_one_irq's managed shutdown): fixup_irqs'
-        // scan skips the SHUTDOWN entry, so what is pending in this IRR is lost (KnownFindings F3).
+        // scan skips the SHUTDOWN entry, so what is pending in this IRR is lost (known finding F3).
         if (_cpus[a.Cpu].State == CpuState.GoingDown && IrrPending(a.Cpu, a.Vector))
             LogDroppedPending("clear_irq_vector", d.Irq, "vector", a.Cpu, a.Vector);
         _cpus[a.Cpu].VectorIrq[a.Vector] = VectorShutdown;
@@ -442,9 +443,9 @@ public sealed partial class VectorDomain
         Unlink(a);
     }
 
-    /// <summary>The one form of the INFO that marks known finding F3 (src/IrqVerify.Testing/KnownFindings.cs parses it).</summary>
+    /// <summary>The INFO that marks known finding F3 (its one form is Verdict.Judge's).</summary>
     private void LogDroppedPending(string rule, int irq, string which, int cpu, int vector) =>
-        _m.Info(rule, $"irq {irq}: interrupt pending on {which} 0x{vector:x} in CPU{cpu}'s IRR is dropped");
+        _m.Info(rule, Judge.DroppedPendingText(irq, which, cpu, vector));
 
     private void Unlink(ApicData a)
     {

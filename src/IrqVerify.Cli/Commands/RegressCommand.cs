@@ -51,7 +51,7 @@ public static class RegressCommand
             var variants = read.Variants.Concat(extra).Distinct().ToList();
             var prog = machinePath is null ? read.Program : Model.Program.ProgramParser.Parse(Inputs.ReadText(programPath), programPath, cfg);
             var s = new Scenario(cfg, prog, variants);
-            var ids = expect is null ? ScenarioRunner.Run(s, excuseKnownFindings: false).FailedIds.OrderBy(x => x, StringComparer.Ordinal).ToList()
+            var ids = expect is null ? ScenarioRunner.Run(s, strict: true).FailedIds.OrderBy(x => x, StringComparer.Ordinal).ToList()
                 : expect == "clean" ? [] : expect.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
             string target = dir ?? RegressionCorpus.Directory() ?? throw new ModelInputException("--dir", 0, 0, "no tests/regressions folder above here; pass --dir");
             string baseName = name ?? Path.GetFileNameWithoutExtension(programPath);

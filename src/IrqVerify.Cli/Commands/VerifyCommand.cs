@@ -23,7 +23,11 @@ public static class VerifyCommand
         var machine = new Option<string?>("--machine") { Description = "Machine JSON for property programs and fuzzing (default: generated machines / the small fuzz machine)" };
         var report = new Option<string?>("--report") { Description = "Directory for the report (report.json, index.html)" };
         var outDir = new Option<string?>("--out") { Description = "Directory for counterexample files (default: verify-findings, or REPORT/findings)" };
-        var cmd = new Command("verify", "Verify the model (or a variant) with every engine within a budget") { budget, seed, variant, machine, report, outDir };
+        var programs = new Option<long?>("--programs") { Description = "Property programs to run (a count budget: deterministic in any process)" };
+        var schedules = new Option<string?>("--schedules") { Description = "Exploration schedules: one total, or one count per scenario (a,b,c...)" };
+        var execs = new Option<long?>("--execs") { Description = "Fuzz executions to run (a count budget)" };
+        var strict = new Option<bool>("--strict") { Description = "Caller misuse and known upstream findings fail too (exit 1)" };
+        var cmd = new Command("verify", "Verify the model (or a variant) with every engine within a budget") { budget, seed, variant, machine, report, outDir, programs, schedules, execs, strict };
         cmd.SetAction(p =>
         {
             try
@@ -34,8 +38,12 @@ public static class VerifyCommand
                 var variants = Inputs.ParseVariants(p.GetValue(variant)).Enabled().ToList();
                 string? reportDir = p.GetValue(report);
                 string o = p.GetValue(outDir) ?? (reportDir is null ? "verify-findings" : Path.Combine(reportDir, "findings"));
-                return Execute(new VerifyOptions { Budget = b, Seed = p.GetValue(seed), Variants = variants, Machine = cfg, MachinePath = machinePath, OutDir = o },
-                    reportDir, stdout);
+                return Execute(new VerifyOptions
+                {
+                    Budget = b, Seed = p.GetValue(seed), Variants = variants, Machine = cfg, MachinePath = machinePath, OutDir = o,
+                    Programs = Positive(p.GetValue(programs), "--programs"), Schedules = Counts(p.GetValue(schedules)),
+                    Execs = Positive(p.GetValue(execs), "--execs"), Strict = p.GetValue(strict),
+                }, reportDir, stdout);
             }
             catch (ModelInputException e)
             {
@@ -46,13 +54,29 @@ public static class VerifyCommand
         return cmd;
     }
 
+    private static long? Positive(long? n, string option) =>
+        n is <= 0 ? throw new ModelInputException(option, 0, 0, $"{option} must be a positive count, not {n}") : n;
+
+    /// <summary>"--schedules 5000" or "--schedules 10,20,30" (one per scenario, in file order).</summary>
+    private static IReadOnlyList<long>? Counts(string? text)
+    {
+        if (text is null) return null;
+        var list = new List<long>();
+        foreach (var part in text.Split(','))
+            list.Add(long.TryParse(part.Trim(), out long n) && n >= 0 ? n
+                : throw new ModelInputException("--schedules", 0, 0, $"bad count '{part}' in '{text}' (a number, or numbers separated by commas)"));
+        return list;
+    }
+
     /// <summary>A live display only on a real terminal: not when redirected, not under CI, not in tests.</summary>
     public static bool Interactive(TextWriter stdout) =>
         ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"));
 
     public static int Execute(VerifyOptions o, string? reportDir, TextWriter stdout)
     {
-        stdout.WriteLine($"irqverify verify: {o.VariantLabel}, budget {o.Budget.TotalSeconds:F0}s (props {o.Split.Props}% / explore {o.Split.Explore}% / fuzz {o.Split.Fuzz}%), seed {o.Seed}");
+        string budgetText = o.Programs is not null && o.Schedules is not null && o.Execs is not null ? "count budgets"
+            : $"budget {o.Budget.TotalSeconds:F0}s (props {o.Split.Props}% / explore {o.Split.Explore}% / fuzz {o.Split.Fuzz}%)";
+        stdout.WriteLine($"irqverify verify: {o.VariantLabel}, {budgetText}, seed {o.Seed}{(o.Strict ? ", strict" : "")}");
         VerifyReport r;
         if (Interactive(stdout))
         {
@@ -100,6 +124,8 @@ public static class VerifyCommand
             WriteReport(reportDir, r);
             stdout.WriteLine($"report written to {reportDir}");
         }
+        stdout.WriteLine($"ran: {string.Join(", ", r.Engines.Select(e => $"{e.Engine} {e.Runs} {e.RunUnit}"))}");
+        stdout.WriteLine($"re-run exactly this work: {r.Rerun}");
         stdout.WriteLine(r.Clean
             ? $"CLEAN: no invariant violated ({r.Elapsed.TotalSeconds:F1}s)"
             : $"FOUND: {r.Failures.Count} distinct failure(s): {string.Join("; ", r.Failures.Select(f => string.Join(", ", f.Invariants)))}");
@@ -110,6 +136,7 @@ public static class VerifyCommand
     {
         Budget = o.Budget, Seed = o.Seed, Variants = o.Variants, Machine = o.Machine, MachinePath = o.MachinePath,
         OutDir = o.OutDir, ScenarioDir = o.ScenarioDir, Split = o.Split, Progress = progress,
+        Programs = o.Programs, Schedules = o.Schedules, Execs = o.Execs, Strict = o.Strict,
     };
 
     /// <summary>THE call site of the report writers: report.json and the self-contained index.html.</summary>

@@ -58,4 +58,27 @@ public class VectorTriageTests
         d.Started = true;
         Assert.Contains(VectorInvariants.All.Single(x => x.Id == "I-V14").Run(m), v => v.Message.StartsWith("managed irq 24: no live CPU"));
     }
+
+    /// <summary>Trust-issue finding (I-V8, I-V11, I-V16 on the reference model): a managed irq
+    /// activated while not started keeps its vector on CPU2 when CPU2 goes down (migrate_one_irq skips
+    /// unstarted irqs); request_irq with no online CPU in {0,2} parks it in managed shutdown; CPU0's
+    /// online restarts it through irq_startup, whose IRQ_STARTUP_MANAGED arm calls
+    /// irq_do_set_affinity: assign_managed_vector takes a vector on CPU0 and apic_update_vector frees
+    /// CPU2's at once (offline target, no cleanup), so the started irq is on CPU0.</summary>
+    [Fact]
+    public void Managed_irq_restarted_at_online_moves_off_its_offline_cpu()
+    {
+        var cfg = MachineConfig.Default();
+        var (m, r) = ProgramKit.Run("irq0 = vector_alloc({0,2}, managed)\ncpu_offline(0)\nvector_activate(irq0)\ncpu_offline(2)\n" +
+                                    "request_irq(irq0)\ncpu_online(0)\napic_raise(irq0)\n", cfg);
+        Assert.True(r.Ok, string.Join("\n", r.Violations));
+        var a = m.Vector.ApicTable[24]!;
+        Assert.Equal((0, 0x20), (a.Cpu, a.Vector));
+        Assert.Equal(0, a.PrevVector);
+        Assert.True(m.Irqs[24]!.Started);
+        Assert.False(m.Irqs[24]!.ManagedShutdown);
+        Assert.Equal((1, 1), (m.Matrix.Map(0).Allocated, m.Matrix.Map(0).ManagedAllocated));
+        Assert.Equal((0, 0), (m.Matrix.Map(2).Allocated, m.Matrix.Map(2).ManagedAllocated));
+        Assert.Equal(1, m.Irqs[24]!.Invocations);
+    }
 }

@@ -1,0 +1,26 @@
+namespace IrqVerify.Model.Verdict;
+
+/// <summary>The class of one finding, the known finding's id when it is one, and why.</summary>
+public readonly record struct Classification(FindingClass Class, string? KnownId, string Reason)
+{
+    public static readonly Classification Violation = new(FindingClass.Violation, null, "");
+
+    public static Classification Misuse(string reason) => new(FindingClass.Misuse, null, reason);
+
+    public static Classification Known(KnownFinding f) => new(FindingClass.Known, f.Id, f.Reason);
+
+    /// <summary>Whether the finding fails the run: a violation always; misuse and known upstream
+    /// behaviour only under <paramref name="strict"/> (<c>--strict</c>).</summary>
+    public bool Fails(bool strict) => Class == FindingClass.Violation || strict;
+
+    /// <summary>The label every command prints before the finding: VIOLATION, MISUSE, KNOWN F1.</summary>
+    public string Label => Class switch
+    {
+        FindingClass.Violation => "VIOLATION",
+        FindingClass.Misuse => "MISUSE",
+        _ => "KNOWN " + KnownId,
+    };
+
+    /// <summary>"KNOWN F1 (reason)" / "MISUSE (reason)" / "VIOLATION".</summary>
+    public override string ToString() => Reason.Length == 0 ? Label : $"{Label} ({Reason})";
+}

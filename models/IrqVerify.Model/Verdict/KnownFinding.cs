@@ -1,0 +1,28 @@
+namespace IrqVerify.Model.Verdict;
+
+/// <summary>Upstream Linux behaviour the invariants flag but the model must keep (the model is
+/// Linux): an id, a title and the one-line reason printed beside every finding of its kind.</summary>
+public sealed record KnownFinding(string Id, string Title, string Reason);
+
+/// <summary>
+/// The catalogue of known upstream findings (docs/known-findings.md has the long form; each is
+/// pinned as a regression program in tests/regressions/).
+/// </summary>
+public static class KnownFindings
+{
+    public static readonly KnownFinding F1 = new("F1", "a never-started irq keeps a stale target across CPU offline/online",
+        "upstream: migrate_one_irq skips an unstarted irq, lapic_online clears the CPU's vector_irq, assign_vector_locked keeps the stale (cpu, vector)");
+
+    public static readonly KnownFinding F2 = new("F2", "affinity set on a not-activated irq that already holds a vector",
+        "upstream: irq_set_affinity_deactivated stores the mask only; the vector moves at activation");
+
+    public static readonly KnownFinding F3 = new("F3", "CPU offline drops an interrupt pending in an IRR",
+        "upstream: irq_force_complete_move / clear_irq_vector release the vector before fixup_irqs scans the IRR");
+
+    public static readonly KnownFinding F4 = new("F4", "a multi-MSI block's message belongs to its first irq",
+        "upstream: pci_msi_domain_write_msg writes the shared message only for the descriptor's first irq");
+
+    public static IReadOnlyList<KnownFinding> All { get; } = [F1, F2, F3, F4];
+
+    public static KnownFinding? Find(string id) => All.FirstOrDefault(f => f.Id == id);
+}
