@@ -20,7 +20,8 @@ public static class InvariantCatalog
         list.AddRange(Pci.PciInvariants.All);
         list.AddRange(Xen.XenInvariants.All);
         list.AddRange(GenericInvariants.All);
-        return Compose(list);
+        // The progress properties (I-L*) close the catalogue, whichever subsystem owns them.
+        return Compose(list).OrderBy(c => c.Id.StartsWith("I-L", StringComparison.Ordinal)).ToList();
     }
 
     /// <summary>

@@ -16,6 +16,9 @@ public sealed class ApicData
     public int PrevVector, PrevCpu;
     /// <summary>A move has been set up and not yet seen on the new target.</summary>
     public bool MoveInProgress;
+    /// <summary>Checker state, no kernel field: since the move was set up, an interrupt was taken on
+    /// the new (cpu, vector). Progress invariant I-L1 reads it: such a move must have completed.</summary>
+    public bool NewVectorHit;
     public bool IsManaged, CanReserve, HasReserved;
     /// <summary>Queued on <see cref="PrevCpu"/>'s vector_cleanup list (the hlist node is hashed).</summary>
     public bool InCleanupList;
@@ -32,14 +35,14 @@ public sealed class ApicData
     public void CopyFrom(ApicData o)
     {
         Irq = o.Irq; Vector = o.Vector; Cpu = o.Cpu; PrevVector = o.PrevVector; PrevCpu = o.PrevCpu;
-        MoveInProgress = o.MoveInProgress; IsManaged = o.IsManaged; CanReserve = o.CanReserve; HasReserved = o.HasReserved;
+        MoveInProgress = o.MoveInProgress; NewVectorHit = o.NewVectorHit; IsManaged = o.IsManaged; CanReserve = o.CanReserve; HasReserved = o.HasReserved;
         InCleanupList = o.InCleanupList; HwVector = o.HwVector; HwCpu = o.HwCpu;
         BlockFirstIrq = o.BlockFirstIrq; BlockSize = o.BlockSize; BlockIndex = o.BlockIndex;
     }
 
     public void Hash(ref StateHasher h)
     {
-        h.Add(Irq); h.Add(Vector); h.Add(Cpu); h.Add(PrevVector); h.Add(PrevCpu); h.Add(MoveInProgress);
+        h.Add(Irq); h.Add(Vector); h.Add(Cpu); h.Add(PrevVector); h.Add(PrevCpu); h.Add(MoveInProgress); h.Add(NewVectorHit);
         h.Add(IsManaged); h.Add(CanReserve); h.Add(HasReserved); h.Add(InCleanupList);
         h.Add(HwVector); h.Add(HwCpu); h.Add(BlockFirstIrq); h.Add(BlockSize); h.Add(BlockIndex);
     }

@@ -92,6 +92,7 @@ public sealed partial class VectorDomain
         int entry = c.VectorIrq[v];
         if (IsDesc(entry) && _m.Irqs[entry] is { } d && d.Chip is not null)
         {
+            if (Apic(entry) is { MoveInProgress: true } a && a.Cpu == cpu && a.Vector == v) a.NewVectorHit = true;
             foreach (var s in _m.Irq.HandleIrq(d, cpu)) yield return s;
             r.Set(v);
             yield break;

@@ -395,6 +395,7 @@ public sealed partial class VectorDomain
             if (IsOnline(a.Cpu))
             {
                 a.MoveInProgress = true;
+                a.NewVectorHit = false;
                 a.PrevVector = a.Vector;
                 a.PrevCpu = a.Cpu;
                 if (a.Cpu == newCpu) _m.Warn("I-V7", $"irq {d.Irq}: move reassigns vector 0x{a.Vector:x} -> 0x{newVector:x} on the same CPU{newCpu}");

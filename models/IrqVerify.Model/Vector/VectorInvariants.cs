@@ -32,6 +32,7 @@ public static class VectorInvariants
         new("I-V18", InvariantKind.Safety, "device vectors lie in the window and are never system vectors", IV18),
         new("I-V19", InvariantKind.Safety, "interrupts pending in an outgoing CPU's IRR were retriggered at their new target", IV19),
         new("I-V20", InvariantKind.Safety, "the offline capacity check counts only the CPU's non-managed vectors", IV20),
+        new("I-L1", InvariantKind.Eventual, "progress: a move whose new vector has taken an interrupt is complete after a drain (irq_complete_move ran)", IL1),
         new("I-V21", InvariantKind.Safety, "vector data is freed only after deactivation, and a freed irq keeps no vector data", IV21),
     ];
 
@@ -133,6 +134,16 @@ public static class VectorInvariants
         }
         foreach (var w in vd.StaleWrites)
             v.Add(new("I-V5", $"entry path on CPU{w.Cpu} wrote UNUSED over irq {w.Irq} at vector 0x{w.Vector:x} from a stale read"));
+    }
+
+    /// <summary>I-L1 (progress): the first interrupt on the new target completes a move
+    /// (apic_ack_edge → irq_complete_move → __vector_schedule_cleanup); one still in progress after
+    /// it would never free its old vector, and every later irq_set_affinity would get -EBUSY.</summary>
+    public static void IL1(Machine m, List<Violation> v)
+    {
+        foreach (var a in m.Vector.ApicTable)
+            if (a is { MoveInProgress: true, NewVectorHit: true })
+                v.Add(new("I-L1", $"irq {a.Irq}: move to CPU{a.Cpu} vector 0x{a.Vector:x} never completed although the new vector took an interrupt (old vector 0x{a.PrevVector:x} on CPU{a.PrevCpu} never freed)"));
     }
 
     /// <summary>I-V6 (eventual): queued cleanups are done unless the old vector is still pending; a queue has its timer.</summary>

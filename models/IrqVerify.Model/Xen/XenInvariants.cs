@@ -24,6 +24,9 @@ public static class XenInvariants
         new("I-X13", InvariantKind.Safety, "a Xen edge irq's handler never runs on two vCPUs at once", IX13),
         new("I-X14", InvariantKind.Safety, "outside a rebind info->cpu = Xen's notify vCPU and no TEMPORARY mask reason remains", IX14),
         new("I-X15", InvariantKind.Safety, "a bound channel that was never started (or was shut down) is masked EXPLICIT", IX15),
+        new("I-L2", InvariantKind.Eventual, "progress: a delayed late EOI happens (no irq_info left on an EOI list after a drain)", IL2),
+        new("I-L3", InvariantKind.Eventual, "progress: a port masked for its late EOI is unmasked after a drain", IL3),
+        new("I-L4", InvariantKind.Eventual, "progress: a pending, unmasked, mapped port of an online vCPU is delivered (not pending after a drain)", IL4),
         new("I-X16", InvariantKind.Safety, "late-EOI back-off: spurious_cnt saturates, delay <= HZ, a normal EOI resets the count", IX16),
     ];
 
@@ -213,6 +216,38 @@ public static class XenInvariants
             // it (which clears the flag, so a loss after that is reported again).
             if (i.DroppedByTeardown) continue;
             v.Add(new("I-X11", $"irq {i.Irq} (port {i.Evtchn}): event raised but the handler never ran (lost event)"));
+        }
+    }
+
+    /// <summary>I-L2 (progress): xen_irq_lateeoi_worker runs every delayed EOI once its time has come.</summary>
+    public static void IL2(Machine m, List<Violation> v)
+    {
+        if (X(m) is not { } x) return;
+        foreach (var i in x.LiveInfos())
+            if (i.OnEoiList)
+                v.Add(new("I-L2", $"irq {i.Irq} (port {i.Evtchn}): late EOI still queued on vcpu{i.EoiCpu} (due tick {i.EoiTime}) after a drain"));
+    }
+
+    /// <summary>I-L3 (progress): the EOI_PENDING mask reason set at delivery is cleared by the EOI.</summary>
+    public static void IL3(Machine m, List<Violation> v)
+    {
+        if (X(m) is not { } x) return;
+        foreach (var i in x.LiveInfos())
+            if ((i.MaskReason & MaskReason.EoiPending) != 0 && XenEvents.ValidEvtchn(i.Evtchn))
+                v.Add(new("I-L3", $"irq {i.Irq} (port {i.Evtchn}): still masked for its late EOI after a drain"));
+    }
+
+    /// <summary>I-L4 (progress): Xen raises the upcall for a pending, unmasked port of an online vCPU
+    /// and the event loop consumes it. The FIFO teardown drop (see I-X11) is upstream behaviour.</summary>
+    public static void IL4(Machine m, List<Violation> v)
+    {
+        if (X(m) is not { } x) return;
+        foreach (var (port, irq) in x.EvtchnToIrq.Mappings())
+        {
+            if (!x.Abi.IsPending(port) || x.Abi.IsMasked(port)) continue;
+            int vcpu = x.Hv.Ports[port].NotifyVcpu;
+            if (!x.Online.Contains(vcpu) || x.InfoForIrq(irq) is { DroppedByTeardown: true }) continue;
+            v.Add(new("I-L4", $"port {port} (irq {irq}): pending and unmasked for online vcpu{vcpu} after a drain (never delivered)"));
         }
     }
 

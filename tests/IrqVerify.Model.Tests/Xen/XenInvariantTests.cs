@@ -187,7 +187,7 @@ public class XenInvariantTests
     [Fact]
     public void Catalogue_lists_IX1_to_IX16_in_order()
     {
-        Assert.Equal(Enumerable.Range(1, 16).Select(i => $"I-X{i}"), XenInvariants.All.Select(c => c.Id));
-        Assert.Equal(new[] { "I-X11" }, XenInvariants.All.Where(c => c.Kind == Invariants.InvariantKind.Eventual).Select(c => c.Id));
+        Assert.Equal(Enumerable.Range(1, 16).Select(i => $"I-X{i}"), XenInvariants.All.Select(c => c.Id).Where(id => id.StartsWith("I-X")));
+        Assert.Equal(new[] { "I-X11", "I-L2", "I-L3", "I-L4" }, XenInvariants.All.Where(c => c.Kind == Invariants.InvariantKind.Eventual).Select(c => c.Id));
     }
 }
