@@ -121,11 +121,15 @@ public class ContractProperties
     {
         var sb = new StringBuilder();
         var x = m.Matrix;
-        sb.Append($"global available {x.GlobalAvailable}, allocated {x.TotalAllocated}, reserved {x.Reserved()}\n");
+        // matrix.c skips the counters on an offline CPU (irq_matrix_free: total_allocated only "if
+        // (cm->online)"; reserve/remove_managed: available likewise) and never recomputes them, a drift
+        // Linux keeps for good: compare the counters net of it.
+        int drift = Enumerable.Range(0, m.Config.Cpus).Where(c => x.Map(c).Online).Sum(c => x.Map(c).AvailableDrift);
+        sb.Append($"global available {x.GlobalAvailable - drift}, allocated {x.TotalAllocated - x.OfflineFreeSkips}, reserved {x.Reserved()}\n");
         for (int c = 0; c < m.Config.Cpus; c++)
         {
             var cm = x.Map(c);
-            sb.Append($"CPU{c} online {cm.Online} avl {cm.Available} alloc {cm.Allocated} managed {cm.Managed}/{cm.ManagedAllocated} map {cm.AllocMap} mmap {cm.ManagedMap}\n");
+            sb.Append($"CPU{c} online {cm.Online} avl {cm.Available - cm.AvailableDrift} alloc {cm.Allocated} managed {cm.Managed}/{cm.ManagedAllocated} map {cm.AllocMap} mmap {cm.ManagedMap}\n");
         }
         return sb.ToString();
     }
