@@ -31,4 +31,10 @@ public static class Inputs
     /// <summary>"file:line:col: problem" (line/col omitted when unknown).</summary>
     public static string Format(ModelInputException e) =>
         e.Line > 0 ? $"{e.File}:{e.Line}:{e.Column}: {e.Problem}" : $"{e.File}: {e.Problem}";
+
+    /// <summary>Where every command writes its files unless told otherwise (gitignored).</summary>
+    public const string OutRoot = "irqverify-out";
+
+    /// <summary>The output folder of a command: <paramref name="given"/> (--out), else irqverify-out/SUB.</summary>
+    public static string OutDir(string? given, string sub) => given ?? Path.Combine(OutRoot, sub);
 }

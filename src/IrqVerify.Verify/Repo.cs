@@ -3,13 +3,15 @@ namespace IrqVerify.Verify;
 /// <summary>Directories of the checkout the engines read (scenarios, example programs, regressions).</summary>
 public static class Repo
 {
-    /// <summary>The directory holding IrqVerify.sln above the working directory or the assembly.</summary>
+    /// <summary>The directory holding IrqVerify.sln above the working directory or the assembly; for
+    /// an installed tool, the data/ folder it carries in the same layout.</summary>
     public static string? Root()
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
             for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
                 if (File.Exists(Path.Combine(d.FullName, "IrqVerify.sln"))) return d.FullName;
-        return null;
+        string data = Path.Combine(AppContext.BaseDirectory, "data");
+        return Directory.Exists(Path.Combine(data, "models", "scenarios")) ? data : null;
     }
 
     public static string? Scenarios(string? given)

@@ -15,7 +15,7 @@ public sealed class VerifyOptions
     /// <summary>The machine file as given on the command line (for replay lines).</summary>
     public string? MachinePath { get; init; }
     /// <summary>Where counterexample files (programs, machines, schedules) are written.</summary>
-    public string OutDir { get; init; } = "verify-findings";
+    public string OutDir { get; init; } = Path.Combine("irqverify-out", "verify");
     /// <summary>The scenario directory (null: models/scenarios above the working directory).</summary>
     public string? ScenarioDir { get; init; }
     /// <summary>Share of the budget per engine, in percent: properties, exploration, fuzzing.</summary>

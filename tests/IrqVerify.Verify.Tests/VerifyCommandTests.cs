@@ -22,16 +22,38 @@ public class VerifyCommandTests
     }
 
     /// <summary>Runs a printed replay line ("irqverify run …" / "irqverify replay …") as `dotnet irqverify.dll …`.</summary>
-    private static int Fresh(string replayLine)
+    private static int Fresh(string replayLine) => FreshWithOutput(replayLine).Code;
+
+    private static (int Code, string Out) FreshWithOutput(string commandLine)
     {
-        string args = replayLine["irqverify ".Length..];
+        string args = commandLine["irqverify ".Length..];
         string dll = typeof(Program).Assembly.Location;
         var psi = new ProcessStartInfo("dotnet", $"\"{dll}\" {args}") { RedirectStandardOutput = true, RedirectStandardError = true };
         using var p = Process.Start(psi)!;
-        p.StandardOutput.ReadToEnd();
+        string output = p.StandardOutput.ReadToEnd();
         p.StandardError.ReadToEnd();
         p.WaitForExit();
-        return p.ExitCode;
+        return (p.ExitCode, output);
+    }
+
+    /// <summary>A count-budget verify line does the same work with the same verdict in two processes:
+    /// the counts it ran, the line that re-runs it, and every finding.</summary>
+    [Fact]
+    public void The_same_count_budget_gives_identical_results_in_two_processes()
+    {
+        string line = $"irqverify verify --seed 3 --programs 60 --schedules 900 --execs 1500 --variant K10 --out {TempDir()}";
+        var a = FreshWithOutput(line);
+        var b = FreshWithOutput(line);
+        static string Work(string o) => string.Join("\n", o.Split('\n').Where(l =>
+            l.StartsWith("ran: ", StringComparison.Ordinal) || l.StartsWith("re-run exactly", StringComparison.Ordinal) ||
+            l.StartsWith("FAILURE ", StringComparison.Ordinal) || l.StartsWith("FOUND", StringComparison.Ordinal) || l.StartsWith("CLEAN", StringComparison.Ordinal))
+            .Select(l => l.StartsWith("CLEAN", StringComparison.Ordinal) ? "CLEAN" : l));
+        Assert.Equal(1, a.Code);
+        Assert.Equal(a.Code, b.Code);
+        Assert.Contains("ran: props 60 programs, explore 900 schedules, fuzz 1500 execs", a.Out);
+        Assert.Contains("--programs 60 --schedules ", a.Out);
+        Assert.Equal(Work(a.Out), Work(b.Out));
+        Assert.Contains("I-X9", Work(a.Out));
     }
 
     private static string ReplayOf(string output, string id)

@@ -22,7 +22,7 @@ public static class VerifyCommand
         var variant = new Option<string[]>("--variant") { Description = "Verify a variant: K1..K15 or contiguous-multi-msi (repeatable)", AllowMultipleArgumentsPerToken = true };
         var machine = new Option<string?>("--machine") { Description = "Machine JSON for property programs and fuzzing (default: generated machines / the small fuzz machine)" };
         var report = new Option<string?>("--report") { Description = "Directory for the report (report.json, index.html)" };
-        var outDir = new Option<string?>("--out") { Description = "Directory for counterexample files (default: verify-findings, or REPORT/findings)" };
+        var outDir = new Option<string?>("--out") { Description = "Directory for counterexample files (default: irqverify-out/verify, or REPORT/findings)" };
         var programs = new Option<long?>("--programs") { Description = "Property programs to run (a count budget: deterministic in any process)" };
         var schedules = new Option<string?>("--schedules") { Description = "Exploration schedules: one total, or one count per scenario (a,b,c...)" };
         var execs = new Option<long?>("--execs") { Description = "Fuzz executions to run (a count budget)" };
@@ -37,7 +37,7 @@ public static class VerifyCommand
                 MachineConfig? cfg = machinePath is null ? null : Inputs.LoadMachine(machinePath);
                 var variants = Inputs.ParseVariants(p.GetValue(variant)).Enabled().ToList();
                 string? reportDir = p.GetValue(report);
-                string o = p.GetValue(outDir) ?? (reportDir is null ? "verify-findings" : Path.Combine(reportDir, "findings"));
+                string o = reportDir is not null && p.GetValue(outDir) is null ? Path.Combine(reportDir, "findings") : Inputs.OutDir(p.GetValue(outDir), "verify");
                 return Execute(new VerifyOptions
                 {
                     Budget = b, Seed = p.GetValue(seed), Variants = variants, Machine = cfg, MachinePath = machinePath, OutDir = o,
