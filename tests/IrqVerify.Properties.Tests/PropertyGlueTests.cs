@@ -46,8 +46,27 @@ public class PropertyGlueTests(ITestOutputHelper output)
         Assert.Equal(4000, PropertyEnvironment.Scale(40, "100"));
         Assert.Equal(10, PropertyEnvironment.Scale(100, "0.1"));
         Assert.Equal(1, PropertyEnvironment.Scale(3, "0.1"));
-        var bad = Assert.Throws<ArgumentException>(() => PropertyEnvironment.Scale(40, "1OO"));
-        Assert.Equal("IRQVERIFY_PROPERTY_SCALE='1OO': expected a positive number such as 0.1 or 100", bad.Message);
+        Assert.Equal(40, PropertyEnvironment.Scale(40, "1OO"));   // malformed: ignored here, reported below
+    }
+
+    [Fact]
+    public void Malformed_knobs_are_named_in_one_line_each()
+    {
+        Assert.Equal(["IRQVERIFY_PROPERTY_SCALE='1OO': expected a positive number such as 0.1 or 100",
+                      "IRQVERIFY_PROPERTY_SEED='11;13': expected \"seed,gamma\", \"seed,gamma,size\" or \"random\""],
+            PropertyEnvironment.Problems("1OO", "11;13"));
+        Assert.Empty(PropertyEnvironment.Problems("0.1", "(11,13,5)"));
+        Assert.Empty(PropertyEnvironment.Problems(null, "random"));
+        Assert.Equal(PropertyEnvironment.StableReplay("A.B"), PropertyEnvironment.Replay("A.B", "11;13"));
+    }
+
+    /// <summary>Fails this run, with the variable named, when a knob is set but malformed.</summary>
+    [Fact]
+    public void The_environment_knobs_of_this_run_are_well_formed()
+    {
+        var problems = PropertyEnvironment.Problems(Environment.GetEnvironmentVariable(PropertyEnvironment.ScaleVar),
+            Environment.GetEnvironmentVariable(PropertyEnvironment.SeedVar));
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
     [Fact]

@@ -17,15 +17,32 @@ public static class PropertyEnvironment
     /// <summary>FsCheck's MaxTest when nothing sets one.</summary>
     public const int DefaultMaxTest = 100;
 
-    /// <summary><paramref name="maxTest"/> times the scale (at least 1 case).</summary>
+    /// <summary><paramref name="maxTest"/> times the scale (at least 1 case). A malformed value is
+    /// ignored here (attributes must not throw: xunit would abort the whole run) and reported by
+    /// <see cref="Problems"/>, which a test asserts empty.</summary>
     public static int Scale(int maxTest) => Scale(maxTest, Environment.GetEnvironmentVariable(ScaleVar));
 
-    public static int Scale(int maxTest, string? scale)
+    public static int Scale(int maxTest, string? scale) =>
+        ScaleFactor(scale) is { } f ? Math.Max(1, (int)Math.Round(maxTest * f)) : maxTest;
+
+    private static double? ScaleFactor(string? scale) =>
+        !string.IsNullOrWhiteSpace(scale) && double.TryParse(scale, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) && f > 0 ? f : null;
+
+    /// <summary>One line per malformed variable, naming it and what it expects.</summary>
+    public static IReadOnlyList<string> Problems(string? scale, string? seed)
     {
-        if (string.IsNullOrWhiteSpace(scale)) return maxTest;
-        if (!double.TryParse(scale, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) || !(f > 0))
-            throw new ArgumentException($"{ScaleVar}='{scale}': expected a positive number such as 0.1 or 100");
-        return Math.Max(1, (int)Math.Round(maxTest * f));
+        var p = new List<string>();
+        if (!string.IsNullOrWhiteSpace(scale) && ScaleFactor(scale) is null)
+            p.Add($"{ScaleVar}='{scale}': expected a positive number such as 0.1 or 100");
+        if (!string.IsNullOrWhiteSpace(seed) && !string.Equals(seed.Trim(), "random", StringComparison.OrdinalIgnoreCase) && !IsReplay(seed))
+            p.Add($"{SeedVar}='{seed}': expected \"seed,gamma\", \"seed,gamma,size\" or \"random\"");
+        return p;
+    }
+
+    private static bool IsReplay(string text)
+    {
+        var parts = text.Trim().Trim('(', ')').Split(',', StringSplitOptions.TrimEntries);
+        return parts.Length is 2 or 3 && parts.All(x => ulong.TryParse(x, NumberStyles.None, CultureInfo.InvariantCulture, out _));
     }
 
     /// <summary>The Replay of property <paramref name="name"/>: the forced seed, null for "random"
@@ -35,9 +52,13 @@ public static class PropertyEnvironment
     public static string? Replay(string name, string? seed)
     {
         if (string.Equals(seed?.Trim(), "random", StringComparison.OrdinalIgnoreCase)) return null;
-        if (!string.IsNullOrWhiteSpace(seed)) return seed.Trim();
+        if (!string.IsNullOrWhiteSpace(seed) && IsReplay(seed)) return seed.Trim();
         return StableReplay(name);
     }
+
+    /// <summary>IRQVERIFY_PROPERTY_SEED holds a seed or "random": explicit Replay values give way.</summary>
+    public static bool Forced => Environment.GetEnvironmentVariable(SeedVar) is { } v
+        && (string.Equals(v.Trim(), "random", StringComparison.OrdinalIgnoreCase) || IsReplay(v));
 
     /// <summary>"seed,gamma" from FNV-1a of the name (gamma odd, as FsCheck's generator wants): the
     /// same in every process and on every machine.</summary>

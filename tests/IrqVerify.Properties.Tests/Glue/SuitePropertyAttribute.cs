@@ -34,6 +34,6 @@ public sealed class SuitePropertyAttribute : PropertyAttribute
     public new string Replay
     {
         get => base.Replay;
-        set => base.Replay = Environment.GetEnvironmentVariable(PropertyEnvironment.SeedVar) is { Length: > 0 } ? base.Replay : value;
+        set => base.Replay = PropertyEnvironment.Forced ? base.Replay : value;
     }
 }
