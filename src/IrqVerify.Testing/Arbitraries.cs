@@ -21,11 +21,16 @@ public static class ScenarioArb
         return Arb.From(gen, Shrink);
     }
 
+    /// <summary>Scenarios on one fixed machine (a user's design): a JSON file, or a name in
+    /// models/machines such as "tiny-window".</summary>
+    public static Arbitrary<Scenario> OnMachine(string machine, ProgramProfile? program = null, IReadOnlyList<string>? variants = null) =>
+        Of(program, variants: variants, machine: ScenarioFiles.ResolveMachine(machine, Directory.GetCurrentDirectory(), machine));
+
     public static IEnumerable<Scenario> Shrink(Scenario s) =>
         ProgramShrinker.Candidates(s.Program, s.Machine).Select(s.WithProgram);
 }
 
-/// <summary>[Property(Arbitrary = ...)] provider: generated machines, the default program mix (with misuse).</summary>
+/// <summary>[Property(Arbitrary = [typeof(Scenarios)])] provider: generated machines, the default program mix (with misuse).</summary>
 public static class Scenarios
 {
     public static Arbitrary<Scenario> Scenario() => ScenarioArb.Of();

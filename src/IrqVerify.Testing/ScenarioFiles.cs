@@ -22,9 +22,18 @@ public static class ScenarioFiles
         Directory.CreateDirectory(dir);
         string machinePath = Path.Combine(dir, name + ".machine.json");
         string programPath = Path.Combine(dir, name + ".irq");
-        File.WriteAllText(machinePath, s.Machine.ToJson() + "\n");
-        File.WriteAllText(programPath, Render(s, Path.GetFileName(machinePath), expect, notes));
+        WriteAtomically(machinePath, s.Machine.ToJson() + "\n");
+        WriteAtomically(programPath, Render(s, Path.GetFileName(machinePath), expect, notes));
         return (programPath, machinePath);
+    }
+
+    /// <summary>Write-then-rename: a concurrent reader (another test process replaying the same
+    /// counterexample) sees the old file or the new one, never a half-written one.</summary>
+    private static void WriteAtomically(string path, string text)
+    {
+        string tmp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        File.WriteAllText(tmp, text);
+        File.Move(tmp, path, overwrite: true);
     }
 
     /// <summary>The file text: directive header, free notes, the program.</summary>

@@ -5,7 +5,6 @@ using IrqVerify.Model.Invariants;
 using IrqVerify.Model.Irq;
 using IrqVerify.Model.Program;
 using IrqVerify.Testing;
-using IrqVerify.Xunit;
 
 namespace IrqVerify.Properties.Tests;
 
@@ -16,11 +15,11 @@ namespace IrqVerify.Properties.Tests;
 /// trace, multi-MSI blocks are power-of-two, contiguous, naturally aligned and owned by one
 /// device, and CPU offline/online never leaks a vector.
 /// </summary>
-[Properties(Arbitrary = [typeof(PciScenarios)], MaxTest = 100, EndSize = 30)]
+[SuiteProperties(Arbitrary = [typeof(PciScenarios)], MaxTest = 100, EndSize = 30)]
 public class ContractProperties
 {
-    [Property]
-    public void Teardown_returns_the_vector_matrix_and_remapping_table_to_baseline(Scenario s)
+    [SuiteProperty]
+    public void Teardown_returns_the_vector_matrix_and_remapping_table_to_baseline(Scenario s) => Counterexample.Check(s, _ =>
     {
         var st = RunAndTearDown(s);
         var fresh = s.Boot();
@@ -28,10 +27,10 @@ public class ContractProperties
         if (st.Machine.Pci.Irte is { } irte)
             Assert.DoesNotContain(irte.Entries, e => e.Allocated);
         Assert.Equal(0, st.Machine.Irqs.AllocatedCount(IrqOwner.PciMsi));
-    }
+    });
 
-    [Property]
-    public void Enabling_again_after_teardown_yields_the_full_count(Scenario s)
+    [SuiteProperty]
+    public void Enabling_again_after_teardown_yields_the_full_count(Scenario s) => Counterexample.Check(s, _ =>
     {
         var st = RunAndTearDown(s);
         var fresh = new ProgramStepper(s.Boot());
@@ -44,10 +43,10 @@ public class ContractProperties
             fresh.Call("pci_free_irq_vectors", d);
             st.Call("pci_free_irq_vectors", d);
         }
-    }
+    });
 
-    [Property]
-    public void A_failed_enable_leaves_no_trace(Scenario s)
+    [SuiteProperty]
+    public void A_failed_enable_leaves_no_trace(Scenario s) => Counterexample.Check(s, _ =>
     {
         var st = new ProgramStepper(s.Boot());
         foreach (var line in s.Program.Calls)
@@ -67,17 +66,17 @@ public class ContractProperties
             var r = st.Call("pci_alloc_irq_vectors", d, 1, 8, (long)(Model.Pci.PciBus.IrqFlags.Msix | Model.Pci.PciBus.IrqFlags.Msi));
             if (!r.Ok) Assert.True(before == Footprint(st.Machine), $"injected failure on dev{d}: {r} left a trace");
         }
-    }
+    });
 
-    [Property]
-    public void Multi_MSI_blocks_are_power_of_two_contiguous_aligned_and_owned_by_one_device(Scenario s)
+    [SuiteProperty]
+    public void Multi_MSI_blocks_are_power_of_two_contiguous_aligned_and_owned_by_one_device(Scenario s) => Counterexample.Check(s, _ =>
     {
         var st = new ProgramStepper(s.Boot());
         st.RunAll(s.Program, (line, _, _, _) => CheckBlocks(st.Machine, line.Print()));
-    }
+    });
 
-    [Property]
-    public void CPU_offline_and_online_never_leak_a_vector(Scenario s)
+    [SuiteProperty]
+    public void CPU_offline_and_online_never_leak_a_vector(Scenario s) => Counterexample.Check(s, _ =>
     {
         var st = new ProgramStepper(s.Boot());
         st.RunAll(s.Program);
@@ -95,7 +94,7 @@ public class ContractProperties
             var leaks = InvariantCatalog.ById("I-V3")!.Run(m);
             Assert.True(leaks.Count == 0, string.Join("\n", leaks));
         }
-    }
+    });
 
     // ------------------------------------------------------------------ helpers
 

@@ -1,5 +1,4 @@
 using IrqVerify.Testing;
-using IrqVerify.Xunit;
 using Xunit.Abstractions;
 
 namespace IrqVerify.Properties.Tests;
@@ -10,22 +9,17 @@ namespace IrqVerify.Properties.Tests;
 /// specification (REFINE), and after a drain every eventual invariant holds. Violations the
 /// program caused by its own misuse (the model reports a Misuse with the same id) are excused.
 /// </summary>
-[Properties(Arbitrary = [typeof(Scenarios)], MaxTest = 150, EndSize = 40)]
+[SuiteProperties(Arbitrary = [typeof(Scenarios)], MaxTest = 150, EndSize = 40)]
 public class InvariantProperties(ITestOutputHelper output)
 {
-    [Property]
+    [SuiteProperty]
     public void Every_invariant_after_every_step_refinement_and_eventual_after_drain(Scenario s)
     {
-        var o = ScenarioRunner.Run(s);
-        Assert.True(o.Ok, $"violated {string.Join(", ", o.FailedIds)}\n{o.Describe()}");
+        var o = Counterexample.AssertClean(s);
         if (o.Excused.Count > 0) output.WriteLine($"excused (caller misuse): {string.Join(", ", o.Excused.Select(e => e.Violation.Id).Distinct())}");
     }
 
     /// <summary>Programs a correct driver could issue: no misuse, so nothing may be excused either.</summary>
-    [Property(Arbitrary = [typeof(WellBehavedScenarios)], MaxTest = 100)]
-    public void Well_behaved_programs_run_clean_with_nothing_excused(Scenario s)
-    {
-        var o = ScenarioRunner.Run(s);
-        Assert.True(o.Ok, $"violated {string.Join(", ", o.FailedIds)}\n{o.Describe()}");
-    }
+    [SuiteProperty(Arbitrary = [typeof(WellBehavedScenarios)], MaxTest = 100)]
+    public void Well_behaved_programs_run_clean_with_nothing_excused(Scenario s) => Counterexample.AssertClean(s);
 }

@@ -1,8 +1,8 @@
-using System.Diagnostics;
+using System.Reflection;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using IrqVerify.Testing;
-using IrqVerify.Xunit;
 using Xunit.Abstractions;
 
 namespace IrqVerify.Properties.Tests;
@@ -13,59 +13,100 @@ public static class SmallInts
     public static Arbitrary<int> Int() => Arb.From(Gen.Choose(0, 9), i => i > 0 ? [i - 1] : []);
 }
 
-/// <summary>The [Property] glue itself: knobs, class-level defaults, replay, timeout, environment.</summary>
-[Properties(MaxTest = 40, Arbitrary = [typeof(SmallInts)], QuietOnSuccess = true)]
+/// <summary>
+/// The thin layer over FsCheck.Xunit: FsCheck.Xunit runs the derived attributes with their options,
+/// the environment knobs reach every property, and a failing scenario is shrunk, written where no
+/// test run dirties the source tree and replayed by its FsCheck seed.
+/// </summary>
+[SuiteProperties(MaxTest = 40, Arbitrary = [typeof(SmallInts)], QuietOnSuccess = true)]
 public class PropertyGlueTests(ITestOutputHelper output)
 {
-    // ------------------------------------------------------------------ the attribute at work
+    // ------------------------------------------------------------------ FsCheck.Xunit at work
 
-    [Property(Verbose = true, MaxTest = 5)]
+    [SuiteProperty(Verbose = true, MaxTest = 5)]
     public void Generated_parameters_come_from_the_class_level_arbitrary(int small) => Assert.InRange(small, 0, 9);
 
-    [Property(StartSize = 5, EndSize = 10, Regressions = false)]
+    [SuiteProperty(StartSize = 5, EndSize = 10)]
     public bool A_property_may_return_bool(int a, int b) => a + b == b + a;
 
-    [Property(Arbitrary = [typeof(WellBehavedScenarios)], MaxTest = 5)]
-    public void A_scenario_parameter_gets_the_pinned_regressions_first(Scenario s)
+    [SuiteProperty(Arbitrary = [typeof(WellBehavedScenarios)], MaxTest = 5)]
+    public void A_scenario_parameter_comes_from_the_method_level_arbitrary(Scenario s)
     {
-        Assert.NotNull(s.Machine);
-        output.WriteLine(s.Origin ?? $"generated, seed {s.Seed}");
+        Assert.Null(s.Origin);
+        Assert.NotEqual(0UL, s.Seed);
+        output.WriteLine($"generated, seed {s.Seed}: {s.CallCount} operations");
     }
 
-    // ------------------------------------------------------------------ settings
+    // ------------------------------------------------------------------ the environment knobs
 
-    [Properties(MaxTest = 7, Arbitrary = [typeof(WellBehavedScenarios)])]
-    public class Nested
+    [Fact]
+    public void The_scale_multiplies_MaxTest_and_keeps_at_least_one_case()
     {
-        [Property(EndSize = 3, Arbitrary = [typeof(PciScenarios)])]
-        public void Method(int x) => Assert.True(x >= 0);
+        Assert.Equal(40, PropertyEnvironment.Scale(40, null));
+        Assert.Equal(4000, PropertyEnvironment.Scale(40, "100"));
+        Assert.Equal(10, PropertyEnvironment.Scale(100, "0.1"));
+        Assert.Equal(1, PropertyEnvironment.Scale(3, "0.1"));
+        Assert.Equal(40, PropertyEnvironment.Scale(40, "1OO"));   // malformed: ignored here, reported below
     }
 
     [Fact]
-    public void Settings_merge_assembly_class_nested_class_and_method_with_the_method_winning()
+    public void Malformed_knobs_are_named_in_one_line_each()
     {
-        var s = PropertySettings.For(typeof(Nested).GetMethod(nameof(Nested.Method))!).WithEnvironment(null, null);
-        Assert.Equal(7, s.MaxTest);          // inner class beats outer class
-        Assert.Equal(3, s.EndSize);          // method
-        Assert.True(s.QuietOnSuccess);       // outer class
-        Assert.Equal([typeof(PciScenarios), typeof(WellBehavedScenarios), typeof(SmallInts)], s.Arbitrary);
+        Assert.Equal(["IRQVERIFY_PROPERTY_SCALE='1OO': expected a positive number such as 0.1 or 100",
+                      "IRQVERIFY_PROPERTY_SEED='11;13': expected \"seed,gamma\", \"seed,gamma,size\" or \"random\""],
+            PropertyEnvironment.Problems("1OO", "11;13"));
+        Assert.Empty(PropertyEnvironment.Problems("0.1", "(11,13,5)"));
+        Assert.Empty(PropertyEnvironment.Problems(null, "random"));
+        Assert.Equal(PropertyEnvironment.StableReplay("A.B"), PropertyEnvironment.Replay("A.B", "11;13"));
+    }
+
+    /// <summary>Fails this run, with the variable named, when a knob is set but malformed.</summary>
+    [Fact]
+    public void The_environment_knobs_of_this_run_are_well_formed()
+    {
+        var problems = PropertyEnvironment.Problems(Environment.GetEnvironmentVariable(PropertyEnvironment.ScaleVar),
+            Environment.GetEnvironmentVariable(PropertyEnvironment.SeedVar));
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
     [Fact]
-    public void The_scale_variable_multiplies_MaxTest_and_the_seed_variable_forces_the_seed()
+    public void The_seed_is_stable_per_property_forced_by_the_variable_or_left_to_FsCheck()
     {
-        var s = new PropertySettings { MaxTest = 40, Replay = "1,3" };
-        Assert.Equal(4000, s.WithEnvironment("100", null).MaxTest);
-        Assert.Equal(10, new PropertySettings().WithEnvironment("0.1", null).MaxTest);
-        var forced = s.WithEnvironment(null, "11,13,5");
-        Assert.Equal("11,13,5", forced.Replay);
-        Assert.Equal(PropertySettings.SeedVar, forced.ReplaySource);
-        Assert.True(s.WithEnvironment(null, "random").RandomSeed);
-        Assert.Equal((11UL, 13UL, (int?)5), PropertySettings.ParseReplay("(11,13,5)"));
-        Assert.Throws<FormatException>(() => PropertySettings.ParseReplay("11"));
+        Assert.Equal("14695981039346656037,12283241082368096167", PropertyEnvironment.StableReplay(""));
+        Assert.Equal(PropertyEnvironment.StableReplay("A.B"), PropertyEnvironment.Replay("A.B", null));
+        Assert.NotEqual(PropertyEnvironment.StableReplay("A.B"), PropertyEnvironment.StableReplay("A.C"));
+        Assert.Equal("11,13,5", PropertyEnvironment.Replay("A.B", " 11,13,5 "));
+        Assert.Null(PropertyEnvironment.Replay("A.B", "random"));
     }
 
-    // ------------------------------------------------------------------ failure, replay, timeout
+    [Fact]
+    public void The_attributes_carry_the_scaled_counts_and_the_stable_seed_to_FsCheck_Xunit()
+    {
+        var m = typeof(InvariantProperties).GetMethod(nameof(InvariantProperties.Well_behaved_programs_run_clean_with_nothing_excused))!;
+        var prop = m.GetCustomAttribute<SuitePropertyAttribute>()!;
+        Assert.Equal("InvariantProperties.Well_behaved_programs_run_clean_with_nothing_excused", prop.Name);
+        Assert.Equal(PropertyEnvironment.Scale(100), prop.MaxTest);
+        Assert.Equal(PropertyEnvironment.Replay(prop.Name), prop.Replay);
+        Assert.Equal(PropertyEnvironment.Scale(150), typeof(InvariantProperties).GetCustomAttribute<SuitePropertiesAttribute>()!.MaxTest);
+        Assert.Equal(PropertyEnvironment.Scale(PropertyEnvironment.DefaultMaxTest),
+            typeof(PropertyGlueTests).Assembly.GetCustomAttribute<SuitePropertiesAttribute>()!.MaxTest);
+    }
+
+    [Fact]
+    public void Every_property_of_the_suite_goes_through_the_knobs()
+    {
+        var types = typeof(PropertyGlueTests).Assembly.GetTypes();
+        var plainMethods = types.SelectMany(t => t.GetMethods())
+            .Where(mi => mi.GetCustomAttribute<PropertyAttribute>() is { } a && a is not SuitePropertyAttribute)
+            .Select(mi => $"{mi.DeclaringType!.Name}.{mi.Name}").ToList();
+        var plainClasses = types.Where(t => t.GetCustomAttribute<PropertiesAttribute>(inherit: false) is { } a && a is not SuitePropertiesAttribute)
+            .Select(t => t.Name).ToList();
+        Assert.Empty(plainMethods);
+        Assert.Empty(plainClasses);
+        Assert.True(types.SelectMany(t => t.GetMethods()).Count(mi => mi.GetCustomAttribute<SuitePropertyAttribute>() is not null) >= 10);
+    }
+
+    // ------------------------------------------------------------------ failure, files, replay
 
     private static readonly Action<Scenario> NoRequestAfterOffline = s =>
     {
@@ -78,59 +119,39 @@ public class PropertyGlueTests(ITestOutputHelper output)
     };
 
     [Fact]
-    public void A_failure_is_shrunk_printed_as_a_program_and_replayed_by_its_seed()
+    public void A_failure_is_shrunk_written_outside_the_source_tree_and_replayed_by_its_FsCheck_seed()
     {
-        var settings = new PropertySettings { MaxTest = 300 };
-        var first = PropertyRunner.Check(Scenarios.Scenario(), NoRequestAfterOffline, settings, output.WriteLine, "glue-demo");
+        var first = ScenarioHunt.Run(Scenarios.Scenario(), NoRequestAfterOffline, "glue-demo", maxTest: 300, replay: PropertyEnvironment.Replay("glue-demo"));
+        output.WriteLine(first.Message);
         Assert.False(first.Passed);
         var cx = Assert.IsType<Scenario>(first.Counterexample);
         Assert.InRange(cx.CallCount, 2, 4);
-        Assert.Contains("request_irq(", first.Message);
-        Assert.Contains($"Replay = \"{first.RunSeed.Seed},{first.RunSeed.Gamma}\"", first.Message);
-        Assert.Contains("Replay: dotnet run --project", first.Message);
-        Assert.True(File.Exists(first.ProgramFile));
+        Assert.Contains("request_irq(", first.Message);                          // FsCheck prints the shrunk program
+        Assert.Contains($"({first.RunSeed})", first.Message);                    // and its seed
+        var failure = Assert.IsType<CounterexampleException>(first.Failure);
+        Assert.StartsWith("request_irq after cpu_offline\nWritten to ", failure.Message);
+        Assert.Contains($" -- run {failure.ProgramFile} --machine {failure.MachineFile} --quiet", failure.ReplayLine);
+        Assert.StartsWith(Counterexample.Directory, failure.ProgramFile);
+        Assert.DoesNotContain(ScenarioFiles.RepoRoot()!, failure.ProgramFile);
+        var (written, _) = ScenarioFiles.Read(failure.ProgramFile);
+        Assert.Equal(cx.Program.Calls.Select(c => c.Print()), written.Program.Calls.Select(c => c.Print())); // the shrunk case
 
-        var again = PropertyRunner.Check(Scenarios.Scenario(), NoRequestAfterOffline,
-            settings with { Replay = $"{first.RunSeed.Seed},{first.RunSeed.Gamma}" }, output.WriteLine, "glue-demo");
+        var again = ScenarioHunt.Run(Scenarios.Scenario(), NoRequestAfterOffline, "glue-demo", maxTest: 300, replay: first.RunSeed);
         Assert.Equal(first.Tests, again.Tests);
         Assert.Equal(cx.Program.Print(), again.Counterexample!.Program.Print());
 
-        var step = first.FailingStep;
-        var direct = PropertyRunner.Check(Scenarios.Scenario(), NoRequestAfterOffline,
-            settings with { Replay = $"{step.Seed},{step.Gamma},{step.Size}" }, output.WriteLine, "glue-demo");
+        var direct = ScenarioHunt.Run(Scenarios.Scenario(), NoRequestAfterOffline, "glue-demo", maxTest: 300, replay: first.FailingStep);
         Assert.Equal(1, direct.Tests);
         Assert.Equal(cx.Program.Print(), direct.Counterexample!.Program.Print());
     }
 
     [Fact]
-    public void The_default_seed_is_stable_per_property_so_CI_runs_are_deterministic()
+    public void A_passing_check_writes_nothing()
     {
-        var a = PropertyRunner.Check(Scenarios.Scenario(), NoRequestAfterOffline, new PropertySettings { MaxTest = 300 }, _ => { }, "stable");
-        var b = PropertyRunner.Check(Scenarios.Scenario(), NoRequestAfterOffline, new PropertySettings { MaxTest = 300 }, _ => { }, "stable");
-        Assert.Equal(a.RunSeed, b.RunSeed);
-        Assert.Equal(a.Counterexample?.ToString(), b.Counterexample?.ToString());
-    }
-
-    [Fact]
-    public void Timeout_is_honoured()
-    {
-        var sw = Stopwatch.StartNew();
-        var o = PropertyRunner.Check(Arb.From(Gen.Choose(0, 9)), _ => Thread.Sleep(20),
-            new PropertySettings { MaxTest = 10_000, Timeout = 300 }, output.WriteLine, "slow");
-        sw.Stop();
-        Assert.True(o.TimedOut);
-        Assert.False(o.Passed);
-        Assert.Contains("Timeout of 300 ms exceeded", o.Message);
-        Assert.True(sw.ElapsedMilliseconds < 5_000, $"took {sw.ElapsedMilliseconds} ms");
-    }
-
-    [Fact]
-    public void Quiet_on_success_writes_nothing_and_a_pass_logs_the_seed_otherwise()
-    {
-        var lines = new List<string>();
-        PropertyRunner.Check(Arb.From(Gen.Choose(0, 9)), _ => { }, new PropertySettings { MaxTest = 5, QuietOnSuccess = true }, lines.Add, "quiet");
-        Assert.Empty(lines);
-        PropertyRunner.Check(Arb.From(Gen.Choose(0, 9)), _ => { }, new PropertySettings { MaxTest = 5 }, lines.Add, "loud");
-        Assert.Contains(lines, l => l.StartsWith("Ok, loud passed 5 test(s) (seed ", StringComparison.Ordinal));
+        var name = "glue-pass-" + Guid.NewGuid().ToString("N");
+        var passed = ScenarioHunt.Run(Scenarios.Scenario(), _ => { }, name, maxTest: 20);
+        Assert.True(passed.Passed);
+        Assert.Equal(20, passed.Tests);
+        Assert.False(File.Exists(Path.Combine(Counterexample.Directory, name + ".irq")));
     }
 }

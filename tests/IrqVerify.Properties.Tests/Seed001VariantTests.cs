@@ -2,7 +2,6 @@ using IrqVerify.Model;
 using IrqVerify.Model.Invariants;
 using IrqVerify.Model.Program;
 using IrqVerify.Testing;
-using IrqVerify.Xunit;
 using Xunit.Abstractions;
 
 namespace IrqVerify.Properties.Tests;
@@ -16,20 +15,24 @@ namespace IrqVerify.Properties.Tests;
 /// </summary>
 public class Seed001VariantTests(ITestOutputHelper output)
 {
-    private static PropertySettings Settings => new PropertySettings { MaxTest = 300, EndSize = 30 }
-        .WithEnvironment(null, Environment.GetEnvironmentVariable(PropertySettings.SeedVar));
-
-    private static PropertyOutcome Hunt(string name, IReadOnlyList<InvariantCheck> checks, ITestOutputHelper log, FsCheck.Arbitrary<Scenario>? arb = null) =>
-        PropertyRunner.Check(arb ?? Seed001Scenarios.Scenario(), s =>
+    /// <summary>300 cases of sizes up to 30 (not scaled: the hunt must reach the failure), on the
+    /// test's stable seed or the forced one.</summary>
+    private static HuntResult Hunt(string name, IReadOnlyList<InvariantCheck> checks, ITestOutputHelper log, FsCheck.Arbitrary<Scenario>? arb = null)
+    {
+        var found = ScenarioHunt.Run(arb ?? Seed001Scenarios.Scenario(), s =>
         {
             var o = ScenarioRunner.Run(s, new RunOptions { Checks = checks });
-            if (!o.Ok) throw new Exception($"violated {string.Join(", ", o.FailedIds)}\n{o.Describe()}");
-        }, Settings, log.WriteLine, name);
+            if (!o.Ok) throw new InvalidOperationException($"violated {string.Join(", ", o.FailedIds)}\n{o.Describe()}");
+        }, name, maxTest: 300, endSize: 30, replay: PropertyEnvironment.Replay(name));
+        log.WriteLine(found.Message);
+        if (found.Failure is { } f) log.WriteLine(f.Message);
+        return found;
+    }
 
     /// <summary>Replays the written counterexample in the CLI, as a user would; returns exit code and output.</summary>
-    private static (int Exit, string Output) Replay(PropertyOutcome found)
+    private static (int Exit, string Output) Replay(HuntResult found)
     {
-        var line = found.ReplayLine!;
+        var line = found.Failure!.ReplayLine;
         int at = line.IndexOf(" -- ", StringComparison.Ordinal);
         var args = line[(at + 4)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var stdout = new StringWriter();
@@ -41,7 +44,6 @@ public class Seed001VariantTests(ITestOutputHelper output)
     public void The_variant_breaks_I_P17_and_the_failure_shrinks_to_one_multi_MSI_allocation()
     {
         var found = Hunt(nameof(The_variant_breaks_I_P17_and_the_failure_shrinks_to_one_multi_MSI_allocation), InvariantCatalog.All, output);
-        output.WriteLine(found.Message);
         Assert.False(found.Passed, "the seed-001 variant must fail the catalogue");
         var cx = Assert.IsType<Scenario>(found.Counterexample);
         Assert.Contains("I-P17", ScenarioRunner.Run(cx).FailedIds);
@@ -67,7 +69,6 @@ public class Seed001VariantTests(ITestOutputHelper output)
     {
         var checks = InvariantCatalog.All.Where(c => c.Id != "I-P17").ToList();
         var found = Hunt(nameof(Without_I_P17_the_vector_layer_still_breaks_on_blocks), checks, output);
-        output.WriteLine(found.Message);
         Assert.False(found.Passed, "the seed-001 variant must fail beyond I-P17");
         var cx = Assert.IsType<Scenario>(found.Counterexample);
         var ids = ScenarioRunner.Run(cx, new RunOptions { Checks = checks }).FailedIds.ToList();
@@ -94,7 +95,6 @@ public class Seed001VariantTests(ITestOutputHelper output)
     {
         var checks = InvariantCatalog.All.Where(c => c.Id is not ("I-P17" or "I-V11")).ToList();
         var found = Hunt(nameof(A_block_breaks_when_its_CPU_goes_down), checks, output, Seed001UnplugScenarios.Scenario());
-        output.WriteLine(found.Message);
         Assert.False(found.Passed, "the seed-001 variant must break a block on hot-unplug");
         var cx = Assert.IsType<Scenario>(found.Counterexample);
         var ids = ScenarioRunner.Run(cx, new RunOptions { Checks = checks }).FailedIds.ToList();

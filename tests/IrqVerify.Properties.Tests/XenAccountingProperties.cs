@@ -2,7 +2,6 @@ using IrqVerify.Model;
 using IrqVerify.Model.Irq;
 using IrqVerify.Model.Xen;
 using IrqVerify.Testing;
-using IrqVerify.Xunit;
 
 namespace IrqVerify.Properties.Tests;
 
@@ -13,11 +12,11 @@ namespace IrqVerify.Properties.Tests;
 /// vCPUs at once (after every step), and a lateeoi port is never delivered again between a
 /// delivery and its xen_irq_lateeoi.
 /// </summary>
-[Properties(Arbitrary = [typeof(XenScenarios)], MaxTest = 120, EndSize = 30)]
+[SuiteProperties(Arbitrary = [typeof(XenScenarios)], MaxTest = 120, EndSize = 30)]
 public class XenAccountingProperties
 {
-    [Property]
-    public void Handler_invocations_account_for_every_pending_transition(Scenario s)
+    [SuiteProperty]
+    public void Handler_invocations_account_for_every_pending_transition(Scenario s) => Counterexample.Check(s, _ =>
     {
         var m = s.Boot();
         var x = m.Xen!;
@@ -61,7 +60,7 @@ public class XenAccountingProperties
             if (deliverable)
                 Assert.True(d.Invocations > at, $"irq {irq} (port {info.Evtchn}): an event became pending but the handler never ran (invocations {d.Invocations})");
         }
-    }
+    });
 
     private static long ProgramRunnerResolve(ProgramStepper st, Model.Program.ProgramLine line) =>
         Model.Program.ProgramRunner.Resolve(line, st.Vars)[0];
