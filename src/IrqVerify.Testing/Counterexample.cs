@@ -52,8 +52,8 @@ public static class Counterexample
     /// <summary>Writes the scenario and returns the exception that names the files and the replay line.</summary>
     public static CounterexampleException Write(Scenario s, string name, Exception failure)
     {
-        // The header's expectation is what `irqverify run` / `regress run` will see: the plain catalogue.
-        var ids = ScenarioRunner.Run(s, excuseKnownFindings: false).FailedIds.ToList();
+        // The header's expectation is what `regress run` checks: the ids under --strict.
+        var ids = ScenarioRunner.Run(s, strict: true).FailedIds.ToList();
         var (program, machine) = ScenarioFiles.Write(s, Directory, Sanitize(name), ids,
             [$"counterexample of {name}", "pin it: irqverify regress add <this file>"]);
         return new CounterexampleException(s, program, machine, ScenarioFiles.ReplayCommand(program, machine, s.Variants), failure);
