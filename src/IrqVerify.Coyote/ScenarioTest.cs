@@ -13,7 +13,8 @@ namespace IrqVerify.Coyote;
 /// of its <c>ModelThread</c>, and calls <see cref="Operation.ScheduleNext"/> at the named scheduling
 /// point it reached. Steps, decisions and checks are the native <see cref="ScheduleRunner"/>'s, so a
 /// Coyote schedule is an ordinary IrqVerify schedule. A failure stops every operation cleanly (no
-/// thread is left paused), then the root operation reports it with <see cref="Specification.Assert(bool, string)"/>.
+/// thread is left paused), then the root operation reports it: safety with
+/// <see cref="Specification.Assert(bool, string)"/>, progress through the <see cref="ProgressMonitor"/>.
 /// </summary>
 internal sealed class ScenarioTest(ScheduleRunner runner)
 {
@@ -37,6 +38,7 @@ internal sealed class ScenarioTest(ScheduleRunner runner)
         _stopped = false;
         _outcome = null;
         _choices.Attach(Generator.Create());
+        Specification.RegisterMonitor<ProgressMonitor>();
         Iterations++;
         var early = runner.Begin(_choices);
         if (early is null)
@@ -66,6 +68,11 @@ internal sealed class ScenarioTest(ScheduleRunner runner)
             OnFound?.Invoke();
         }
         var f = _outcome == Outcome.Fail ? runner.LastFailure : null;
+        // Progress failures leave the liveness monitor hot: Coyote reports them at the end of the
+        // iteration. Every other failure is a safety assertion (the monitor settles first so that
+        // Coyote reports the one bug).
+        if (f is { Kind: FailureKind.Liveness or FailureKind.Eventual }) return;
+        Specification.Monitor<ProgressMonitor>(new ProgressMonitor.Settled());
         Specification.Assert(f is null, "IrqVerify {0}: {1}", f?.Summary ?? "", f is null ? "" : string.Join("; ", f.Messages.Take(3)));
     }
 

@@ -60,6 +60,28 @@ public class EngineTests
     }
 
     [Fact]
+    public void Progress_failure_is_a_coyote_liveness_bug()
+    {
+        // xen-rebind-2l needs more than 4 steps to quiesce: with bound 4 every schedule breaches it.
+        string dir = TempDir();
+        try
+        {
+            File.Copy(Path.Combine(AppContext.BaseDirectory, "scenarios", "xen-2l.json"), Path.Combine(dir, "xen-2l.json"));
+            string scn = Path.Combine(dir, "bound4.scn");
+            File.WriteAllLines(scn, File.ReadAllLines(ScenarioPath("xen-rebind-2l")).Select(l => l.StartsWith("bound:") ? "bound: 4" : l));
+            var r = CoyoteExploration.Run(ScenarioParser.Load(scn), new IrqVerify.Model.Variants(), new CoyoteOptions { Iterations = 20 });
+            Assert.Equal(FailureKind.Liveness, r.Found!.Kind);
+            Assert.Equal(["LIVENESS"], r.Found.Ids);
+            Assert.Equal(1, r.FoundAt);
+            Assert.Equal("IrqVerify.Coyote.ProgressMonitor detected liveness bug in hot state 'InFlight' at the end of program execution.", r.BugReport);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Unknown_strategy_is_bad_input()
     {
         var (code, output) = RunCli("explore", ScenarioPath("xen-rebind-2l"), "--engine", "coyote", "--strategy", "dfs");
