@@ -7,8 +7,8 @@ namespace IrqVerify.Coyote;
 
 /// <summary>
 /// The Coyote test body: one iteration runs one schedule of the scenario. Each scenario thread is a
-/// Coyote-controlled operation on its own OS thread (public <see cref="Operation"/> API, no
-/// rewriting): it waits with <see cref="Operation.PauseUntil"/> while the native explorer's rule says
+/// Coyote-controlled operation (public <see cref="Operation"/> API, no rewriting; the first runs on
+/// the root operation, the others on their own OS threads): it waits with <see cref="Operation.PauseUntil"/> while the native explorer's rule says
 /// it cannot step (lock held, <c>Sched.When</c> condition false, its CPU busy), takes one atomic step
 /// of its <c>ModelThread</c>, and calls <see cref="Operation.ScheduleNext"/> at the named scheduling
 /// point it reached. Steps, decisions and checks are the native <see cref="ScheduleRunner"/>'s, so a
@@ -20,6 +20,7 @@ internal sealed class ScenarioTest(ScheduleRunner runner)
 {
     private readonly CoyoteChoices _choices = new();
     private volatile bool _stopped;
+    private volatile bool _detached;
     private Outcome? _outcome;
     private Exception? _crash;
 
@@ -36,6 +37,7 @@ internal sealed class ScenarioTest(ScheduleRunner runner)
     public void Run()
     {
         _stopped = false;
+        _detached = false;
         _outcome = null;
         _choices.Attach(Generator.Create());
         Specification.RegisterMonitor<ProgressMonitor>();
@@ -43,21 +45,26 @@ internal sealed class ScenarioTest(ScheduleRunner runner)
         var early = runner.Begin(_choices);
         if (early is null)
         {
+            // Thread 0 runs on the root operation itself (one OS thread fewer per iteration: creating
+            // and joining threads is most of Coyote's cost here); the others get an operation each.
             int n = runner.Scenario.Threads.Count;
             var ids = new ulong[n];
-            var threads = new Thread[n];
-            for (int i = 0; i < n; i++)
+            var threads = new Thread?[n];
+            for (int i = 1; i < n; i++)
             {
                 ids[i] = Operation.CreateNext() ?? throw new InvalidOperationException("no Coyote runtime is attached (run under TestingEngine)");
                 int index = i;
                 threads[i] = new Thread(state => Body((ulong)state!, index)) { IsBackground = true, Name = runner.Scenario.Threads[i].Name };
                 Operation.Start(ids[i]);
-                threads[i].Start(ids[i]);
+                threads[i]!.Start(ids[i]);
             }
             Operation.ScheduleNext();
-            foreach (var id in ids) Operation.PauseUntilCompleted(id);
-            foreach (var t in threads) t.Join();
+            bool detached = !Steps(0);
+            for (int i = 1; i < n; i++) Operation.PauseUntilCompleted(ids[i]);
+            // After a detach Coyote leaves paused threads blocked (background threads; never joined).
+            if (!detached && !_detached) foreach (var t in threads) t?.Join();
             if (_crash is not null) throw new InvalidOperationException("the model threw during a Coyote schedule", _crash);
+            if (detached || _detached) return;
             _outcome ??= runner.Finish();
         }
         else _outcome = early;
@@ -80,6 +87,15 @@ internal sealed class ScenarioTest(ScheduleRunner runner)
     private void Body(ulong id, int index)
     {
         Operation.OnStarted(id);
+        if (!Steps(index)) return;
+        Operation.OnCompleted();
+        Operation.ScheduleNext();
+    }
+
+    /// <summary>The steps of scenario thread <paramref name="index"/> on the current operation; false
+    /// when Coyote detached (its own step bound) and the iteration is over.</summary>
+    private bool Steps(int index)
+    {
         try
         {
             while (!_stopped && !runner.IsDone(index))
@@ -93,17 +109,16 @@ internal sealed class ScenarioTest(ScheduleRunner runner)
         }
         catch (ThreadInterruptedException)
         {
-            // Coyote detached (its own bound was reached): the iteration is over.
+            _detached = true;
             _stopped = true;
-            return;
+            return false;
         }
         catch (Exception e)
         {
             _crash ??= e;
             _stopped = true;
         }
-        Operation.OnCompleted();
-        Operation.ScheduleNext();
+        return true;
     }
 
     private void Stop(Outcome end)
