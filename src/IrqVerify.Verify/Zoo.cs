@@ -89,6 +89,8 @@ public static class ZooRunner
                 cells.Add(cell);
                 o.Progress?.Invoke($"{variant}: {engine} {(cell.Detected > 0 ? $"found {string.Join(",", cell.Ids)} in {cell.Detected}/{seeds} seed(s)" : "missed")}");
             }
+            // Only the explorers asked for and this variant is sequential: no engine applies, no row.
+            if (cells.Count == 0 && o.Engines.All(e => IsRaceEngine(Canonical(e)))) continue;
             rows.Add(new ZooRow(variant, race, cells));
         }
         return rows;
