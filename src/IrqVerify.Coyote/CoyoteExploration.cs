@@ -51,7 +51,11 @@ public static class CoyoteExploration
             .WithRandomGeneratorSeed(unchecked((uint)(o.Seed ^ (o.Seed >> 32))))
             // Coyote counts a step at every scheduling point, pause and choice: well above the
             // scenario's bound, so the scenario's own LIVENESS check is the one that fires.
-            .WithMaxSchedulingSteps((uint)Math.Max(1000, stepBound * 20));
+            .WithMaxSchedulingSteps((uint)Math.Max(1000, stepBound * 20))
+            // The periodic "potential deadlock" probe fires when no step happens for this long; on a
+            // loaded CI host a thread handoff can stall for a second. Real deadlocks are the native
+            // runner's DEADLOCK (and Coyote's synchronous all-paused check), so this is only a hang guard.
+            .WithDeadlockTimeout(30_000);
         c = o.Strategy switch
         {
             "random" => c.WithRandomStrategy(),
