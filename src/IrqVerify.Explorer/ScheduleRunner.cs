@@ -90,6 +90,66 @@ public sealed class ScheduleRunner : IDecisionSource, ISchedulerView
     /// <summary>Runs one schedule under <paramref name="strategy"/> (its NextIteration already called).</summary>
     public Outcome Run(IStrategy strategy)
     {
+        Reset(strategy);
+        var outcome = Loop();
+        strategy.EndIteration(Step);
+        return outcome;
+    }
+
+    // ---------------------------------------------------------------- external drivers
+
+    /// <summary>
+    /// Starts a schedule driven from outside (the Coyote engine): the driver decides which thread
+    /// steps (<see cref="StepThread"/>), <paramref name="strategy"/> answers only the model's choices.
+    /// Returns the outcome if the schedule ends before any step (nothing can run), else null.
+    /// </summary>
+    public Outcome? Begin(IStrategy strategy)
+    {
+        Reset(strategy);
+        return Boundary(CollectEnabled()) is { } o ? End(o) : null;
+    }
+
+    /// <summary>May thread <paramref name="thread"/> take its next step now (the same rule the native loop uses)?</summary>
+    public bool IsRunnable(int thread)
+    {
+        var t = _threads[thread];
+        return t.IsEnabled(_m.Locks) && !(_s.ExclusiveCpus && t.Cpu >= 0 && CpuBusy(thread, t.Cpu));
+    }
+
+    public bool IsDone(int thread) => _threads[thread].Done;
+
+    /// <summary>
+    /// Runs one step of <paramref name="thread"/> (runnable) with the native loop's checks. Null while
+    /// the schedule goes on (or every thread is done: call <see cref="Finish"/>); else how it ended.
+    /// </summary>
+    public Outcome? StepThread(int thread)
+    {
+        int n = CollectEnabled();
+        if (Advance(thread, n) is { } f) return End(f);
+        n = CollectEnabled();
+        if (n == 0 && AllDone()) return null;
+        return Boundary(n) is { } o ? End(o) : null;
+    }
+
+    /// <summary>Every thread is done: the drain and the checks at quiescence.</summary>
+    public Outcome Finish()
+    {
+        var o = Quiescence(ref _diags);
+        return End(o);
+    }
+
+    private Outcome End(Outcome o)
+    {
+        _strategy.EndIteration(Step);
+        return o;
+    }
+
+    // ---------------------------------------------------------------- the native loop
+
+    private int _diags;
+
+    private void Reset(IStrategy strategy)
+    {
         _strategy = strategy;
         _needKeys = strategy.NeedsStateKeys;
         _log.Clear();
@@ -108,46 +168,56 @@ public sealed class ScheduleRunner : IDecisionSource, ISchedulerView
             var t = _s.Threads[i];
             _threads[i] = new ModelThread(i + 1, t.Name, t.Cpu, Body(_m, t, _ts[i]));
         }
-        int diags = _m.Diagnostics.Count;
-        var outcome = Loop(ref diags);
-        strategy.EndIteration(Step);
-        return outcome;
+        _diags = _m.Diagnostics.Count;
     }
 
-    private Outcome Loop(ref int diags)
+    private Outcome Loop()
     {
         while (true)
         {
             int n = CollectEnabled();
-            if (n == 0)
-            {
-                if (AllDone()) return Quiescence(ref diags);
-                return Fail(FailureKind.Deadlock, ["DEADLOCK"], [BlockedText()]);
-            }
-            if (Step >= _bound)
-                return Fail(FailureKind.Liveness, ["LIVENESS"], [$"no quiescence within {_bound} steps (livelock?)"]);
+            if (Boundary(n) is { } end) return end;
             int pick = _strategy.PickThread(this, _enabled.AsSpan(0, n));
             if (pick < 0) return Outcome.Pruned;
-            int ti = _enabled[pick];
-            if (Current >= 0 && ti != Current && Array.IndexOf(_enabled, Current, 0, n) >= 0) Preemptions++;
-            var th = _threads[ti];
-            _log.Add(LogEntry.Run(th.Name, th.Pending.Point));
-            _prefix = Mix(_prefix, (ulong)ti + 1);
-            BeforeStep?.Invoke(ti, th.Pending.Point);
-            var st = _ts[ti];
-            if (_needKeys)
-            {
-                if (st.AtBoundary) { st.Hist = 0; st.AtBoundary = false; }
-                st.Hist = Mix(st.Hist, _m.StateHash());
-            }
-            _stepping = ti;
-            th.Step(_m);
-            _stepping = -1;
-            Step++;
-            Current = ti;
-            if (CheckFatal(ref diags) is { } f) return f;
-            if (CheckSafety() is { } s) return s;
+            if (Advance(_enabled[pick], n) is { } f) return f;
         }
+    }
+
+    /// <summary>Before a pick among <paramref name="n"/> enabled threads: quiescence, deadlock or the step bound.</summary>
+    private Outcome? Boundary(int n)
+    {
+        if (n == 0)
+        {
+            if (AllDone()) return Quiescence(ref _diags);
+            return Fail(FailureKind.Deadlock, ["DEADLOCK"], [BlockedText()]);
+        }
+        if (Step >= _bound)
+            return Fail(FailureKind.Liveness, ["LIVENESS"], [$"no quiescence within {_bound} steps (livelock?)"]);
+        return null;
+    }
+
+    /// <summary>Runs one step of thread <paramref name="ti"/> (one of the <paramref name="n"/> in _enabled) and the checks after it.</summary>
+    private Outcome? Advance(int ti, int n)
+    {
+        if (Current >= 0 && ti != Current && Array.IndexOf(_enabled, Current, 0, n) >= 0) Preemptions++;
+        var th = _threads[ti];
+        _log.Add(LogEntry.Run(th.Name, th.Pending.Point));
+        _prefix = Mix(_prefix, (ulong)ti + 1);
+        BeforeStep?.Invoke(ti, th.Pending.Point);
+        var st = _ts[ti];
+        if (_needKeys)
+        {
+            if (st.AtBoundary) { st.Hist = 0; st.AtBoundary = false; }
+            st.Hist = Mix(st.Hist, _m.StateHash());
+        }
+        _stepping = ti;
+        th.Step(_m);
+        _stepping = -1;
+        Step++;
+        Current = ti;
+        if (CheckFatal(ref _diags) is { } f) return f;
+        if (CheckSafety() is { } s) return s;
+        return null;
     }
 
     private Outcome Quiescence(ref int diags)

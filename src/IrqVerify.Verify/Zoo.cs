@@ -9,7 +9,7 @@ namespace IrqVerify.Verify;
 /// <summary>Options of the bug zoo.</summary>
 public sealed class ZooOptions
 {
-    /// <summary>Engines to run: props, explore, fuzz.</summary>
+    /// <summary>Engines to run: props, explore (alias native), fuzz, coyote.</summary>
     public IReadOnlyList<string> Engines { get; init; } = ZooRunner.EngineNames;
     public TimeSpan BudgetPerBug { get; init; } = TimeSpan.FromSeconds(10);
     public int Seeds { get; init; } = 5;
@@ -42,6 +42,13 @@ public sealed record ZooRow(string Variant, bool Race, IReadOnlyList<ZooCell> Ce
 public static class ZooRunner
 {
     public static readonly string[] EngineNames = [PropsEngine.Name, ExploreEngine.Name, FuzzEngine.Name];
+    /// <summary>Engines that may be asked for (the default set plus Coyote's, and "native" for explore).</summary>
+    public static readonly string[] KnownEngines = [PropsEngine.Name, ExploreEngine.Name, FuzzEngine.Name, CoyoteEngine.Name, "native"];
+
+    /// <summary>The explorers (native and Coyote) hunt races on scenarios only.</summary>
+    public static bool IsRaceEngine(string engine) => engine is ExploreEngine.Name or CoyoteEngine.Name;
+
+    private static string Canonical(string engine) => engine == "native" ? ExploreEngine.Name : engine;
 
     public static IReadOnlySet<string> Races(string? scenarioDir) =>
         Repo.ScenarioFiles(scenarioDir).SelectMany(f => ScenarioParser.Load(f).Bugs).ToHashSet(StringComparer.Ordinal);
@@ -49,7 +56,7 @@ public static class ZooRunner
     public static List<ZooRow> Run(ZooOptions o)
     {
         foreach (var e in o.Engines)
-            if (!EngineNames.Contains(e)) throw new ModelInputException("--engines", 0, 0, $"unknown engine '{e}' (props, explore, fuzz)");
+            if (!KnownEngines.Contains(e)) throw new ModelInputException("--engines", 0, 0, $"unknown engine '{e}' (props, explore or native, fuzz, coyote)");
         var races = Races(o.ScenarioDir);
         var rows = new List<ZooRow>();
         foreach (var variant in o.Variants ?? Variants.Names.ToList())
@@ -57,10 +64,10 @@ public static class ZooRunner
             if (!new Variants().TryEnable(variant)) throw new ModelInputException("--variant", 0, 0, $"unknown variant '{variant}'");
             bool race = races.Contains(variant);
             var cells = new List<ZooCell>();
-            foreach (var engine in o.Engines)
+            foreach (var engine in o.Engines.Select(Canonical).Distinct())
             {
-                if (o.Route && race != (engine == ExploreEngine.Name)) continue;
-                if (engine == ExploreEngine.Name && !race) continue;
+                if (o.Route && race != IsRaceEngine(engine)) continue;
+                if (IsRaceEngine(engine) && !race) continue;
                 int seeds = engine == ExploreEngine.Name ? 1 : o.Seeds;
                 var found = new List<Detection>();
                 for (int seed = 1; seed <= seeds; seed++)
@@ -69,11 +76,12 @@ public static class ZooRunner
                     {
                         "explore" => ExploreEngine.Hunt(variant, o.BudgetPerBug, o.ScenarioDir, out _),
                         "fuzz" => FuzzEngine.Hunt(variant, (ulong)seed, o.BudgetPerBug),
+                        CoyoteEngine.Name => CoyoteEngine.Hunt(variant, (ulong)seed, o.BudgetPerBug, o.ScenarioDir),
                         _ => PropsEngine.Hunt([variant], (ulong)seed, o.BudgetPerBug),
                     };
                     if (d is not null) found.Add(d);
                 }
-                string unit = engine switch { "explore" => "schedules", "fuzz" => "execs", _ => "programs" };
+                string unit = engine switch { "explore" or CoyoteEngine.Name => "schedules", "fuzz" => "execs", _ => "programs" };
                 var cell = new ZooCell(engine, seeds, found.Count,
                     found.Count == 0 ? 0 : Median(found.Select(d => d.Time.TotalMilliseconds)),
                     found.Count == 0 ? 0 : Median(found.Select(d => (double)d.Iterations)),
@@ -81,6 +89,8 @@ public static class ZooRunner
                 cells.Add(cell);
                 o.Progress?.Invoke($"{variant}: {engine} {(cell.Detected > 0 ? $"found {string.Join(",", cell.Ids)} in {cell.Detected}/{seeds} seed(s)" : "missed")}");
             }
+            // Only the explorers asked for and this variant is sequential: no engine applies, no row.
+            if (cells.Count == 0 && o.Engines.All(e => IsRaceEngine(Canonical(e)))) continue;
             rows.Add(new ZooRow(variant, race, cells));
         }
         return rows;
@@ -113,6 +123,26 @@ public static class ZooRunner
         var sb = new StringBuilder(ReportText.Table(t));
         sb.Append($"detected: {rows.Count(r => r.Detected)}/{rows.Count}\n");
         return sb.ToString();
+    }
+
+    /// <summary>One column per engine (e.g. native beside coyote): median iterations / median wall time to
+    /// the first detection, and the seeds that detected; "-" where the engine does not apply.</summary>
+    public static string EngineTable(IReadOnlyList<ZooRow> rows)
+    {
+        var engines = rows.SelectMany(r => r.Cells.Select(c => c.Engine)).Distinct().ToList();
+        var t = new List<string[]> { new[] { "variant", "kind" }.Concat(engines.Select(e => e == ExploreEngine.Name ? "native (explore)" : e)).ToArray() };
+        foreach (var r in rows)
+        {
+            var line = new List<string> { r.Variant, r.Race ? "race" : "sequential" };
+            foreach (var e in engines)
+            {
+                var c = r.Cells.FirstOrDefault(x => x.Engine == e);
+                line.Add(c is null ? "-" : c.Detected == 0 ? $"missed (0/{c.Seeds})"
+                    : $"{c.MedianIterations.ToString("F0", CultureInfo.InvariantCulture)} {c.Unit} / {Ms(c.MedianMs)} ({c.Detected}/{c.Seeds})");
+            }
+            t.Add(line.ToArray());
+        }
+        return ReportText.Table(t);
     }
 
     public static string Json(IReadOnlyList<ZooRow> rows) =>

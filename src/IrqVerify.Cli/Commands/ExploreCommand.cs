@@ -10,14 +10,15 @@ namespace IrqVerify.Cli.Commands;
 /// [--seed S] [--variant K10]: explores interleavings of a scenario; on a failure prints the violated
 /// ids, the minimized decision log, its per-CPU timeline, writes the schedule file and the one-line
 /// replay command (exit 1); clean runs print the totals ("exhausted: N states, M schedules" for a
-/// finished dfs) and exit 0; bad input exits 2. --bench runs the measurements instead.
+/// finished dfs) and exit 0; bad input exits 2. --bench runs the measurements instead. --engine coyote
+/// runs the same scenario under Coyote's TestingEngine (<see cref="CoyoteExplore"/>).
 /// </summary>
 public static class ExploreCommand
 {
     public static Command Build(TextWriter stdout, TextWriter stderr)
     {
         var scenario = new Argument<string?>("scenario") { Description = "Scenario file (models/scenarios/*.scn)", Arity = ArgumentArity.ZeroOrOne };
-        var strategy = new Option<string>("--strategy") { Description = "random | pct | delay | portfolio | dfs", DefaultValueFactory = _ => "portfolio" };
+        var strategy = new Option<string>("--strategy") { Description = "native: random | pct | delay | portfolio | dfs; coyote: random | prioritization (pct) | probabilistic | delay-bounding (delay) | qlearning | portfolio", DefaultValueFactory = _ => "portfolio" };
         var iterations = new Option<long?>("--iterations") { Description = "Schedules to run (default 1000; dfs: until exhausted)" };
         var budget = new Option<string?>("--budget") { Description = "Wall-clock budget, e.g. 30s, 2m, 500ms" };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the randomized strategies", DefaultValueFactory = _ => 1UL };
@@ -29,21 +30,46 @@ public static class ExploreCommand
         var noCache = new Option<bool>("--no-cache") { Description = "dfs without state caching" };
         var noSym = new Option<bool>("--no-symmetry") { Description = "dfs without symmetry reduction" };
         var noMin = new Option<bool>("--no-minimize") { Description = "Report the failing schedule as found" };
-        var output = new Option<string?>("--out") { Description = "Where to write the failing schedule (default: ./SCENARIO-VARIANT.schedule)" };
+        var output = new Option<string?>("--out") { Description = "Where to write the failing schedule (default: ./SCENARIO-VARIANT.schedule); --engine coyote: the output folder (default irqverify-out/)" };
         var bench = new Option<bool>("--bench") { Description = "Measure schedules/s and time to first detection per strategy and race (median over seeds)" };
         var seeds = new Option<int>("--seeds") { Description = "Seeds per strategy in --bench", DefaultValueFactory = _ => 10 };
+        var engine = new Option<string>("--engine") { Description = "native | coyote (Coyote's TestingEngine); --bench: native,coyote for both side by side", DefaultValueFactory = _ => "native" };
+        var coyoteTrace = new Option<string?>("--coyote-trace") { Description = "Replay a Coyote reproducible trace (written by --engine coyote)" };
         var cmd = new Command("explore", "Explore interleavings of a concurrency scenario (controlled scheduling, replayable failures)")
         {
-            scenario, strategy, iterations, budget, seed, variant, depth, delays, preemptions, unbounded, noCache, noSym, noMin, output, bench, seeds,
+            scenario, strategy, iterations, budget, seed, variant, depth, delays, preemptions, unbounded, noCache, noSym, noMin, output, bench, seeds, engine, coyoteTrace,
         };
         cmd.SetAction(p =>
         {
             try
             {
+                var engines = ParseEngines(p.GetValue(engine)!);
                 if (p.GetValue(bench))
+                {
+                    if (engines.Contains("coyote"))
+                        return IrqVerify.Coyote.EngineBench.Run(p.GetValue(scenario), engines, p.GetValue(seeds), ParseBudget(p.GetValue(budget)), stdout);
                     return IrqVerify.Explorer.Bench.Run(p.GetValue(scenario), p.GetValue(seeds), ParseBudget(p.GetValue(budget)), stdout);
+                }
                 string? path = p.GetValue(scenario);
                 if (path is null) throw new ModelInputException("explore", 0, 0, "a scenario file is required (or --bench)");
+                if (engines.Count != 1) throw new ModelInputException("--engine", 0, 0, "one engine (native or coyote) per exploration; several only with --bench");
+                string? tracePath = p.GetValue(coyoteTrace);
+                if (tracePath is not null && engines[0] != "coyote") throw new ModelInputException("--coyote-trace", 0, 0, "needs --engine coyote");
+                if (engines[0] == "coyote")
+                {
+                    var co = new IrqVerify.Coyote.CoyoteOptions
+                    {
+                        Strategy = CoyoteExplore.StrategyName(p.GetValue(strategy)!),
+                        Seed = p.GetValue(seed),
+                        Iterations = p.GetValue(iterations),
+                        Budget = ParseBudget(p.GetValue(budget)),
+                        Depth = p.GetValue(depth),
+                        Delays = p.GetValue(delays),
+                        Minimize = !p.GetValue(noMin),
+                        ReproducibleTrace = tracePath is null ? null : Inputs.ReadText(tracePath),
+                    };
+                    return CoyoteExplore.Execute(path, co, p.GetValue(variant), p.GetValue(output), stdout);
+                }
                 var o = new ExploreOptions
                 {
                     Strategy = p.GetValue(strategy)!,
@@ -67,6 +93,16 @@ public static class ExploreCommand
             }
         });
         return cmd;
+    }
+
+    /// <summary>"native", "coyote" or "native,coyote".</summary>
+    public static IReadOnlyList<string> ParseEngines(string text)
+    {
+        var names = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
+        foreach (var n in names)
+            if (n is not ("native" or "coyote")) throw new ModelInputException("--engine", 0, 0, $"unknown engine '{n}' (native, coyote)");
+        if (names.Count == 0) throw new ModelInputException("--engine", 0, 0, "expected native, coyote or native,coyote");
+        return names;
     }
 
     public static TimeSpan? ParseBudget(string? text)

@@ -5,7 +5,7 @@ using IrqVerify.Verify;
 namespace IrqVerify.Cli.Commands;
 
 /// <summary>
-/// irqverify zoo [--engines props,explore,fuzz] [--budget-per-bug 10s] [--seeds 5] [--json file] [--ci]
+/// irqverify zoo [--engines props,explore,fuzz,coyote (native = explore)] [--budget-per-bug 10s] [--seeds 5] [--json file] [--ci]
 /// [--variant K..]: each engine against each known bug (K1..K15, contiguous-multi-msi), detection
 /// differential against the reference model; prints variant, engines that detected it, median time
 /// and iterations to first detection, invariants. Exit 0 when every bug was detected, 1 when one was
@@ -15,7 +15,7 @@ public static class ZooCommand
 {
     public static Command Build(TextWriter stdout, TextWriter stderr)
     {
-        var engines = new Option<string>("--engines") { Description = "Comma-separated engines: props, explore, fuzz", DefaultValueFactory = _ => "props,explore,fuzz" };
+        var engines = new Option<string>("--engines") { Description = "Comma-separated engines: props, explore (or native), fuzz, coyote (Coyote's TestingEngine on the race scenarios)", DefaultValueFactory = _ => "props,explore,fuzz" };
         var budget = new Option<string?>("--budget-per-bug") { Description = "Budget per bug, engine and seed (default 10s; --ci: 6s)" };
         var seeds = new Option<int?>("--seeds") { Description = "Seeds per randomized engine (default 5; --ci: 1)" };
         var json = new Option<string?>("--json") { Description = "Also write the table as JSON to this file" };
@@ -43,6 +43,12 @@ public static class ZooCommand
                 var rows = ZooRunner.Run(o);
                 stdout.WriteLine();
                 stdout.Write(ZooRunner.Table(rows));
+                if (rows.SelectMany(r => r.Cells.Select(c => c.Engine)).Distinct().Count() > 1)
+                {
+                    stdout.WriteLine();
+                    stdout.WriteLine("per engine (median iterations / median time to first detection, seeds that detected):");
+                    stdout.Write(ZooRunner.EngineTable(rows));
+                }
                 if (p.GetValue(json) is { } file) File.WriteAllText(file, ZooRunner.Json(rows));
                 return rows.All(r => r.Detected) ? ExitCodes.Clean : ExitCodes.Found;
             }
