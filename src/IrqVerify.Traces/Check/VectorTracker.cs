@@ -129,7 +129,7 @@ public sealed class VectorTracker(IrqMatrix model)
         if (!q.TryDequeue(out var x)) return (null, null);
         Checks++;
         bool ok = x.Op == me.Op && (x.Cpu < 0 || (x.Cpu == me.Cpu && x.Bit == me.Bit));
-        if (!ok) return (new Divergence(e.Line, e.Text, $"{x.Announcer.Name} at line {x.Announcer.Line} announces", Describe(x), $"irq_matrix_{me.Op} cpu={me.Cpu} bit={me.Bit}"), null);
+        if (!ok) return (new Divergence(e.Line, e.Text, $"{x.Announcer.Name} at line {x.Announcer.Line} announces", Describe(x), me.HasCpuCounters ? $"irq_matrix_{me.Op} cpu={me.Cpu} bit={me.Bit}" : $"irq_matrix_{me.Op}"), null);
         return (null, x.Managed);
     }
 
