@@ -31,6 +31,7 @@ public class ShippedTraceTests
     [Theory]
     [InlineData(TraceKit.RngTrace, 24, 64, 144, 3, 3, 6, 46)]
     [InlineData(TraceKit.BalloonTrace, 50, 140, 280, 8, 2, 10, 90)]
+    [InlineData(TraceKit.AfterHotplugTrace, 28, 72, 176, 5, 3, 8, 56)]
     public void Shipped_traces_check_these_many_values(string name, int matrix, int vector, int counters, int vecChecked, int vecLearned, int cpuChecked, int vectorEventChecks)
     {
         var r = TraceChecker.Check(TraceParser.ParseFile(TraceKit.Shipped(name)));

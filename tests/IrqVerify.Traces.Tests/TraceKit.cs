@@ -7,6 +7,7 @@ internal static class TraceKit
 {
     public const string RngTrace = "linux-6.18.44-virtio-rng-rebind-affinity.trace";
     public const string BalloonTrace = "linux-6.18.44-virtio-balloon-rebind-affinity.trace";
+    public const string AfterHotplugTrace = "linux-6.18.44-virtio-rng-after-hotplug.trace";
 
     public static string RepoRoot()
     {

@@ -62,6 +62,12 @@ public static class TraceCommand
             stderr.WriteLine("trace record: " + e.Message);
             return ExitCodes.BadInput;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // sysfs/procfs/tracefs refused a write (device busy, irq not movable, ...): the machine cannot record.
+            stderr.WriteLine("trace record: " + e.Message);
+            return ExitCodes.BadInput;
+        }
     }
 
     /// <summary>A folder (existing, or ending in '/') gets a file named after the kernel; anything else is the file.</summary>

@@ -10,7 +10,9 @@ public sealed record RecordOptions(string OutPath, IReadOnlySet<string> Workload
 /// Records irq_matrix:* and irq_vectors:vector_* events of the running kernel while a short
 /// workload runs on a device that is safe to lose for a moment: unbind and rebind its PCI driver
 /// (frees its MSI-X vectors under reservation mode and allocates them again), then move each of
-/// its irqs to every online CPU in turn through /proc/irq/N/smp_affinity_list and back. The trace
+/// its irqs to every online CPU in turn through /proc/irq/N/smp_affinity_list and back. Each
+/// workload runs twice: the second round's choices depend only on slots the first one showed,
+/// so the checker can compare them. The trace
 /// gets the kernel version, the matrix geometry, the device and /proc/interrupts before and after;
 /// trace_marker lines tell the checker which affinity each irq had.
 /// </summary>
@@ -27,6 +29,7 @@ public static class TraceRecorder
         if (!OperatingSystem.IsLinux()) throw new RecordException("trace record needs Linux (tracefs and /proc/irq)");
         if (!Environment.IsPrivilegedProcess) throw new RecordException("trace record needs root (tracefs, PCI driver unbind/bind, /proc/irq/N/smp_affinity_list)");
         var device = SafeDevice.Find(o.Device);
+        using var exclusive = Exclusive();
         string kernel = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
         int cpus = CountList(File.ReadAllText("/sys/devices/system/cpu/possible").Trim());
         var online = ParseList(File.ReadAllText("/sys/devices/system/cpu/online").Trim());
@@ -58,11 +61,12 @@ public static class TraceRecorder
                     {
                         restore[irq] = Affinity(irq);
                         tf.Mark($"irqverify affinity irq={irq} cpus={restore[irq]}");
-                        foreach (int c in online)
-                        {
-                            SetAffinity(tf, irq, c.ToString(CultureInfo.InvariantCulture));
-                            Trigger(device);
-                        }
+                        for (int round = 0; round < o.Rounds; round++)
+                            foreach (int c in online)
+                            {
+                                SetAffinity(tf, irq, c.ToString(CultureInfo.InvariantCulture));
+                                Trigger(device);
+                            }
                         SetAffinity(tf, irq, restore[irq]);
                         Trigger(device);
                         restore.Remove(irq);
@@ -102,6 +106,18 @@ public static class TraceRecorder
         File.WriteAllText(o.OutPath, sb.ToString());
         int lines = trace.Split('\n').Count(l => l.Length > 0 && !l.StartsWith('#'));
         return $"wrote {o.OutPath}: {lines} events, kernel {kernel}";
+    }
+
+    /// <summary>One recorder at a time per machine: two would unbind the same device under each other.</summary>
+    private static FileStream Exclusive()
+    {
+        string path = Path.Combine(Path.GetTempPath(), "irqverify-trace-record.lock");
+        for (int i = 0; ; i++)
+        {
+            try { return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
+            catch (IOException) when (i < 600) { Thread.Sleep(100); }
+            catch (IOException) { throw new RecordException($"another trace record holds {path} (waited 60 s)"); }
+        }
     }
 
     private static void Rebind(SafeDevice d, Tracefs tf)
