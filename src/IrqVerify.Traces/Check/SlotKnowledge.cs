@@ -74,7 +74,8 @@ public sealed class SlotKnowledge
         if (chosen < _m.AllocStart || chosen >= _m.AllocEnd) return $"vector 0x{chosen:x} lies outside the window [0x{_m.AllocStart:x}, 0x{_m.AllocEnd:x})";
         for (int b = _m.AllocStart; b < chosen; b++)
         {
-            string? why = Require(cpu, b, k => !wanted(k), $"below the chosen vector 0x{chosen:x}, not {what}", chosen);
+            // The chosen slot's own placeholder may move down here: it has to end up matching anyway.
+            string? why = Require(cpu, b, k => !wanted(k), $"below the chosen vector 0x{chosen:x}, not {what}", chosen - 1);
             if (why != null) return why;
         }
         return Require(cpu, chosen, wanted, what, chosen);
@@ -83,7 +84,7 @@ public sealed class SlotKnowledge
     /// <summary>
     /// Learns that slot <paramref name="bit"/> of <paramref name="cpu"/> satisfies <paramref name="ok"/>.
     /// A known slot that does not is a contradiction; an unknown one is swapped with the highest
-    /// unknown slot above <paramref name="keepBelow"/> that does.
+    /// unknown slot above <paramref name="keepBelow"/> that does (slots at or below it are being learned).
     /// </summary>
     public string? Require(int cpu, int bit, Func<SlotKind, bool> ok, string what, int keepBelow = -1)
     {
@@ -104,8 +105,19 @@ public sealed class SlotKnowledge
         return $"CPU{cpu} vector 0x{bit:x} must be {what}, but the counters leave no unobserved slot of that kind";
     }
 
-    /// <summary>Marks every window slot of <paramref name="cpu"/> as known (tests).</summary>
-    internal void KnowAll(int cpu) => _known[cpu] = _m.WindowBits;
+    /// <summary>
+    /// Once no unobserved slot of <paramref name="cpu"/> holds a placeholder, every unobserved slot
+    /// is free: the counters fix the number of occupied slots (alloc_size − available without
+    /// drift) and all of them have been seen. Assumed system bits are placeholders too, so this
+    /// never fires while the system-vector positions are a guess.
+    /// </summary>
+    public void Close(int cpu)
+    {
+        var cm = _m.Map(cpu);
+        if (cm.AvailableDrift != 0) return;
+        var occupiedUnknown = (cm.AllocBits | cm.ManagedBits | _m.SystemBits) & _m.WindowBits & ~_known[cpu];
+        if (occupiedUnknown.IsEmpty) _known[cpu] = _m.WindowBits;
+    }
 
     public int KnownCount(int cpu) => (_known[cpu] & _m.WindowBits).PopCount;
 

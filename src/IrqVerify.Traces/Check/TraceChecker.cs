@@ -46,6 +46,7 @@ public static class TraceChecker
         result.InvariantsChecked.AddRange(MatrixInvariants.All.Select(i => i.Id).Where(id => !excluded.Contains(id)));
 
         var countersKnown = init.Cpus.Select(c => c.Known).ToArray();
+        for (int c = 0; c < trace.Cpus; c++) if (countersKnown[c]) slots.Close(c);
         var tracker = new VectorTracker(model);
         var affinity = new Dictionary<int, CpuMask>();
         CpuMask? defaultAffinity = null;
@@ -98,7 +99,7 @@ public static class TraceChecker
                 result.Divergence = new Divergence(e.Line, e.Text, "the kernel traced a successful operation, the model rejected it", "success", warn.ToString());
                 break;
             }
-            if (me.HasCpuCounters) countersKnown[me.Cpu] = true;
+            if (me.HasCpuCounters) { countersKnown[me.Cpu] = true; slots.Close(me.Cpu); }
             result.Divergence = Counters(me, model, result);
             if (result.Divergence != null) break;
             var viol = MatrixInvariants.CheckAll(model).FirstOrDefault(v => !excluded.Contains(v.Id));
