@@ -24,6 +24,7 @@ public class MutatedTraceTests
         Assert.Contains($"DIVERGENCE at {path}:{at + 1}: counters after irq_matrix_alloc on CPU0", output);
         Assert.Contains("  kernel: total_alloc=19", output);
         Assert.Contains("  model:  total_alloc=18", output);
+        Assert.EndsWith($"replay: irqverify trace check {path}" + Environment.NewLine, output);
     }
 
     [Fact]

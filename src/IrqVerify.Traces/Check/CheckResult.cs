@@ -44,6 +44,7 @@ public sealed class CheckResult
             w.WriteLine($"  trace:  {d.Text.Trim()}");
             w.WriteLine($"  kernel: {d.Expected}");
             w.WriteLine($"  model:  {d.Actual}");
+            w.WriteLine($"replay: irqverify trace check {Path}");
         }
         else w.WriteLine("agrees: the model matches the kernel on every checked value");
     }

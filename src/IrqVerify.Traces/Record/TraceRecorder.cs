@@ -45,6 +45,9 @@ public static class TraceRecorder
             {
                 tf.Write("tracing_on", "0");
                 tf.Write("buffer_size_kb", "4096");
+                // The per-CPU "local" clock may disagree across CPUs; the replay needs the order in
+                // which vector_lock sections ran, so merge the per-CPU buffers by a global clock.
+                tf.Write("trace_clock", "global");
                 tf.Write("set_event", "irq_matrix:*\n");
                 foreach (var ev in VectorEvents) tf.Append("set_event", $"irq_vectors:vector_{ev}\n");
                 tf.Write("trace", "");
