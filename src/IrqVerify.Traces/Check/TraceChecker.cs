@@ -51,13 +51,19 @@ public static class TraceChecker
         var affinity = new Dictionary<int, CpuMask>();
         CpuMask? defaultAffinity = null;
         int mi = -1;
-        bool managedCpuNoted = false, inferredNoted = false;
+        bool managedCpuNoted = false, inferredNoted = false, binding = false;
         for (int i = 0; i < all.Count && result.Divergence == null; i++)
         {
             var e = all[i];
-            if (e.Name == "tracing_mark_write") { Marker(e, affinity, ref defaultAffinity); continue; }
-            // A new irq starts with irq_default_affinity (the recorder writes it as a marker).
-            if (e.Name == "vector_setup" && defaultAffinity is { } da && EventAnnotator.Int(e, "ret") == 0)
+            if (e.Name == "tracing_mark_write")
+            {
+                Marker(e, affinity, ref defaultAffinity);
+                binding = e.Payload.StartsWith("irqverify bind ", StringComparison.Ordinal);
+                continue;
+            }
+            // The recorded device's new irqs start with irq_default_affinity (the recorder marks
+            // it); irqs other drivers set up meanwhile may carry their own masks and stay unknown.
+            if (binding && e.Name == "vector_setup" && defaultAffinity is { } da && EventAnnotator.Int(e, "ret") == 0)
                 affinity[EventAnnotator.Int(e, "irq")] = da;
             if (!EventSchema.IsMatrix(e.Name))
             {
