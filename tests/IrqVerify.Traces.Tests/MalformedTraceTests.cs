@@ -58,6 +58,28 @@ public class MalformedTraceTests
     }
 
     [Fact]
+    public void A_bit_outside_the_matrix_names_file_and_line()
+    {
+        AssertBadInput(l =>
+        {
+            int at = TraceKit.Find(l, 0, "irq_matrix_free:", "bit=36");
+            l[at] = l[at].Replace("bit=36", "bit=300", StringComparison.Ordinal);
+            return (l, at + 1);
+        }, "bit=300 lies outside the matrix of 256 bits");
+    }
+
+    [Fact]
+    public void A_negative_cpu_names_file_and_line()
+    {
+        AssertBadInput(l =>
+        {
+            int at = TraceKit.Find(l, 0, "irq_matrix_free:", "cpu=1");
+            l[at] = l[at].Replace("cpu=1", "cpu=-1", StringComparison.Ordinal);
+            return (l, at + 1);
+        }, "cpu=-1 but the trace has 2 CPUs");
+    }
+
+    [Fact]
     public void A_missing_file_is_bad_input()
     {
         string path = Path.Combine(Path.GetTempPath(), "irqverify-no-such-" + Guid.NewGuid().ToString("N") + ".trace");

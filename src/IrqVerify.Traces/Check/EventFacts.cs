@@ -19,7 +19,7 @@ public static class EventAnnotator
         var managed = new Dictionary<int, bool>();
         foreach (var e in events)
         {
-            if (!e.Fields.TryGetValue("irq", out _)) continue;
+            if (!EventSchema.IsKnown(e.Name) || !e.Fields.ContainsKey("irq")) continue;
             int irq = Int(e, "irq");
             switch (e.Name)
             {

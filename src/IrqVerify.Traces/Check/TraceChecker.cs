@@ -127,7 +127,7 @@ public static class TraceChecker
         // "irqverify affinity irq=N cpus=LIST" / "irqverify default_affinity cpus=LIST", written by the recorder.
         if (!e.Fields.TryGetValue("cpus", out var list) || !CpuMask.TryParse("{" + list + "}", out var mask)) return;
         if (e.Payload.Contains("default_affinity", StringComparison.Ordinal)) defaultAffinity = mask;
-        else if (e.Fields.ContainsKey("irq")) affinity[EventAnnotator.Int(e, "irq")] = mask;
+        else if (e.Fields.TryGetValue("irq", out var irq) && TraceParser.TryInt(irq, out long n)) affinity[(int)n] = mask;
     }
 
     private static Divergence? Run(Action a) { a(); return null; }

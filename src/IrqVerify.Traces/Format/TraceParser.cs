@@ -85,8 +85,11 @@ public static partial class TraceParser
         foreach (var e in events)
         {
             if (e.Cpu >= n) throw new TraceFormatException(path, e.Line, $"CPU column {e.Cpu} but the trace has {n} CPUs");
-            if (e.Fields.TryGetValue("cpu", out var c) && EventSchema.IsKnown(e.Name) && TryInt(c, out long cv) && cv >= n)
+            if (!EventSchema.IsKnown(e.Name)) continue;
+            if (e.Fields.TryGetValue("cpu", out var c) && TryInt(c, out long cv) && (cv < 0 || cv >= n))
                 throw new TraceFormatException(path, e.Line, $"cpu={cv} but the trace has {n} CPUs");
+            if (EventSchema.IsMatrix(e.Name) && e.Fields.TryGetValue("bit", out var b) && TryInt(b, out long bv) && (bv < 0 || bv >= bits))
+                throw new TraceFormatException(path, e.Line, $"bit={bv} lies outside the matrix of {bits} bits");
         }
         return new TraceFile { Path = path, Kernel = kernel, Cpus = n, MatrixBits = bits, AllocStart = start, AllocEnd = end, Events = events, Ignored = ignored };
     }
