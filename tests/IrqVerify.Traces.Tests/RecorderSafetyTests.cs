@@ -59,6 +59,13 @@ public class RecorderSafetyTests
     }
 
     [Fact]
+    public void A_device_that_is_not_a_pci_address_is_refused_before_anything_runs()
+    {
+        var e = Assert.Throws<RecordException>(() => SafeDevice.Find("../../../dev"));
+        Assert.Equal("--device ../../../dev: expected a PCI address like 0000:00:05.0", e.Message);
+    }
+
+    [Fact]
     public void An_unknown_workload_is_bad_input()
     {
         var (code, _, err) = TraceKit.Cli("trace", "record", "--workload", "hotplug");

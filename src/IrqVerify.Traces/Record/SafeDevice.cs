@@ -33,6 +33,8 @@ public sealed record SafeDevice(string Bdf, string SysfsPath, string Driver, str
     {
         if (bdf != null)
         {
+            if (!System.Text.RegularExpressions.Regex.IsMatch(bdf, "^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]$"))
+                throw new RecordException($"--device {bdf}: expected a PCI address like 0000:00:05.0");
             string path = Path.Combine(PciDevices, bdf);
             if (!Directory.Exists(path)) throw new RecordException($"--device {bdf}: no such PCI device under {PciDevices}");
             string? why = Refusal(path);
