@@ -1,12 +1,17 @@
 namespace IrqVerify.Traces.Tests;
 
 /// <summary>A malformed trace is bad input: one line "file:line: problem" and exit 2.</summary>
-public class MalformedTraceTests
+public sealed class MalformedTraceTests : IDisposable
 {
-    private static void AssertBadInput(Func<List<string>, (List<string> Lines, int Line)> edit, string problem)
+    private readonly List<string> _files = new();
+
+    public void Dispose() => TraceKit.Delete(_files);
+
+    private void AssertBadInput(Func<List<string>, (List<string> Lines, int Line)> edit, string problem)
     {
         int line = -1;
         string path = TraceKit.Mutated(TraceKit.RngTrace, l => { var r = edit(l); line = r.Line; return r.Lines; });
+        _files.Add(path);
         var (code, output, err) = TraceKit.Cli("trace", "check", path);
         Assert.Equal(2, code);
         Assert.Equal("", output);

@@ -1,11 +1,16 @@
 namespace IrqVerify.Traces.Tests;
 
 /// <summary>Copies of a real trace with one counter altered, one event dropped or one vector changed are caught (exit 1).</summary>
-public class MutatedTraceTests
+public sealed class MutatedTraceTests : IDisposable
 {
-    private static (int Code, string Out, string Path) CheckMutated(Func<List<string>, List<string>> edit)
+    private readonly List<string> _files = new();
+
+    public void Dispose() => TraceKit.Delete(_files);
+
+    private (int Code, string Out, string Path) CheckMutated(Func<List<string>, List<string>> edit)
     {
         string path = TraceKit.Mutated(TraceKit.RngTrace, edit);
+        _files.Add(path);
         var (code, output, _) = TraceKit.Cli("trace", "check", path);
         return (code, output, path);
     }

@@ -3,9 +3,13 @@ using IrqVerify.Traces.Record;
 namespace IrqVerify.Traces.Tests;
 
 /// <summary>The recorder never unbinds a block, network or vsock device (fake sysfs trees in a temp dir).</summary>
-public class RecorderSafetyTests
+public sealed class RecorderSafetyTests : IDisposable
 {
-    private static string FakeDevice(string cls, string vendor, string device, params string[] children)
+    private readonly List<string> _files = new();
+
+    public void Dispose() => TraceKit.Delete(_files);
+
+    private string FakeDevice(string cls, string vendor, string device, params string[] children)
     {
         string dir = Path.Combine(Path.GetTempPath(), "irqverify-fake-pci-" + Guid.NewGuid().ToString("N"), "0000:00:09.0");
         Directory.CreateDirectory(dir);
@@ -13,6 +17,7 @@ public class RecorderSafetyTests
         File.WriteAllText(Path.Combine(dir, "vendor"), vendor + "\n");
         File.WriteAllText(Path.Combine(dir, "device"), device + "\n");
         foreach (var c in children) Directory.CreateDirectory(Path.Combine(dir, c));
+        _files.Add(dir);
         return dir;
     }
 

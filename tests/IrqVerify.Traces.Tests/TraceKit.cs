@@ -37,6 +37,17 @@ internal static class TraceKit
         return path;
     }
 
+    /// <summary>Removes the temp folder of each path (a file or folder made by <see cref="Mutated"/> or a test).</summary>
+    public static void Delete(IEnumerable<string> paths)
+    {
+        foreach (var p in paths)
+        {
+            string? dir = Path.GetDirectoryName(p);
+            if (dir != null && Directory.Exists(dir) && Path.GetFileName(dir).StartsWith("irqverify-", StringComparison.Ordinal))
+                Directory.Delete(dir, recursive: true);
+        }
+    }
+
     /// <summary>Index of the <paramref name="nth"/> (0-based) line containing every one of <paramref name="parts"/>.</summary>
     public static int Find(List<string> lines, int nth, params string[] parts)
     {
