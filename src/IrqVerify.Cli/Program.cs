@@ -22,6 +22,7 @@ public static class Program
         root.Subcommands.Add(VerifyCommand.Build(stdout, stderr));
         root.Subcommands.Add(ZooCommand.Build(stdout, stderr));
         root.Subcommands.Add(BenchCommand.Build(stdout, stderr));
+        root.Subcommands.Add(ConformCommand.Build(stdout, stderr));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
