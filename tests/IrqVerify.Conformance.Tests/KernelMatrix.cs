@@ -11,11 +11,13 @@ public static class KernelMatrix
 {
     public static readonly string CacheRoot = Path.Combine(Path.GetTempPath(), "irqverify-conform-cache");
 
-    private static readonly Lazy<KernelMatrixLibrary> Lib = new(() =>
+    private static readonly Lazy<KernelMatrixBuildResult> BuildResult = new(() =>
     {
-        try { return KernelMatrixLibrary.Ensure(CacheRoot, null); }
+        try { return KernelMatrixBuild.Ensure(CacheRoot, null); }
         catch (KernelMatrixBuildException e) { throw new InvalidOperationException(e.Message + " (run tests/install-deps.sh)"); }
     });
 
-    public static KernelMatrixLibrary Library => Lib.Value;
+    public static KernelMatrixBuildResult Build => BuildResult.Value;
+
+    public static KernelMatrixLibrary Library => KernelMatrixLibrary.Load(Build);
 }

@@ -18,7 +18,8 @@ public static class KernelMatrixBuild
     public static string NativeDir => Path.Combine(AppContext.BaseDirectory, "native");
 
     /// <summary>Builds (or reuses) the library under <paramref name="cacheRoot"/>; <paramref name="kernelSrc"/>
-    /// is a Linux tree, or null for the linux-source-6.12 tarball.</summary>
+    /// is a Linux tree, or null for the linux-source-6.12 tarball. The build folder keeps the two
+    /// extracted kernel files under src/ (laid out as a tree, usable as --kernel-src).</summary>
     public static KernelMatrixBuildResult Ensure(string cacheRoot, string? kernelSrc)
     {
         string script = Path.Combine(NativeDir, "build-matrix.sh");
@@ -34,7 +35,6 @@ public static class KernelMatrixBuild
             string tmp = dir + ".tmp-" + Environment.ProcessId + "-" + Environment.CurrentManagedThreadId;
             if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
             RunScript(script, tmp, kernelSrc);
-            Directory.Delete(Path.Combine(tmp, "src"), recursive: true); // no kernel source left behind
             try { Directory.Move(tmp, dir); }
             catch (IOException) when (File.Exists(lib)) { Directory.Delete(tmp, recursive: true); }
         }
