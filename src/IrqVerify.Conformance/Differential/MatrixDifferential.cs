@@ -48,7 +48,7 @@ public sealed class MatrixDifferential(KernelMatrixLibrary kernel, Variants? mod
             {
                 var ks = k.Snapshot();
                 var ms = m.Snapshot();
-                if (ko != mo || ks.Differences(ms).Count > 0)
+                if (ko != mo || !ks.SameAs(ms))
                 {
                     var diags = m.Matrix.Diagnostics.Items.Skip(diagBefore).Select(d => d.ToString()).ToList();
                     var div = new Divergence(g, done, ko, mo, ks, ms, diags);

@@ -21,6 +21,23 @@ public sealed class MatrixSnapshot
         public Bitmap256 AllocMap, ManagedMap;
     }
 
+    /// <summary>Every field equal (the fast check run after each call; <see cref="Differences"/> names them).</summary>
+    public bool SameAs(MatrixSnapshot o)
+    {
+        if (GlobalAvailable != o.GlobalAvailable || GlobalReserved != o.GlobalReserved || SystemBitsInAlloc != o.SystemBitsInAlloc
+            || TotalAllocated != o.TotalAllocated || OnlineMaps != o.OnlineMaps || SystemMap != o.SystemMap || Cpus.Length != o.Cpus.Length)
+            return false;
+        for (int c = 0; c < Cpus.Length; c++)
+        {
+            ref readonly var a = ref Cpus[c];
+            ref readonly var b = ref o.Cpus[c];
+            if (a.Available != b.Available || a.Allocated != b.Allocated || a.Managed != b.Managed || a.ManagedAllocated != b.ManagedAllocated
+                || a.Initialized != b.Initialized || a.Online != b.Online || a.AllocMap != b.AllocMap || a.ManagedMap != b.ManagedMap)
+                return false;
+        }
+        return true;
+    }
+
     /// <summary>(field, this value, other value) for every field that differs, in display order.</summary>
     public List<(string Field, string Mine, string Other)> Differences(MatrixSnapshot o)
     {
