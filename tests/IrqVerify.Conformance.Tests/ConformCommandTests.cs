@@ -30,6 +30,16 @@ public class ConformCommandTests
     }
 
     [Fact]
+    public void BenchPrintsBothRatesAndExitsZero()
+    {
+        var (code, output, _) = Run("--bench", "--ops", "2000");
+        Assert.Equal(ExitCodes.Clean, code);
+        Assert.StartsWith("matrix alloc/free, 2000 ops: kernel matrix.c (6.12.", output);
+        Assert.Contains("native/model", output);
+        Assert.EndsWith("results identical" + Environment.NewLine, output);
+    }
+
+    [Fact]
     public void MissingKernelTreeIsBadInput()
     {
         string dir = Path.Combine(Path.GetTempPath(), "irqverify-conform-empty-" + Guid.NewGuid().ToString("N"));
