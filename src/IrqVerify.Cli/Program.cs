@@ -23,6 +23,7 @@ public static class Program
         root.Subcommands.Add(ZooCommand.Build(stdout, stderr));
         root.Subcommands.Add(BenchCommand.Build(stdout, stderr));
         root.Subcommands.Add(TraceCommand.Build(stdout, stderr));
+        root.Subcommands.Add(ConformCommand.Build(stdout, stderr));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -137,7 +137,10 @@ public sealed class IrqMatrix
             Reject(Severity.Fatal, rule, $"bit {bit} == matrix_bits lies outside the bitmap (kernel off-by-one, not modelled)");
             return;
         }
-        if (OnlineMaps > 1 || (OnlineMaps == 1 && !replace))
+        // matrix.c: BUG_ON(m->online_maps > 1 || (m->online_maps && !replace)); online_maps is
+        // unsigned, so the underflow of a double offline (UINT_MAX) trips it as well.
+        uint onlineMaps = unchecked((uint)OnlineMaps);
+        if (onlineMaps > 1 || (onlineMaps != 0 && !replace))
         {
             Reject(Severity.Fatal, rule, $"online_maps {OnlineMaps} with replace={replace}");
             return;

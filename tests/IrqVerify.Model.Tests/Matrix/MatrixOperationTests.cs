@@ -109,6 +109,21 @@ public class MatrixOperationTests
     }
 
     [Fact]
+    public void AssignSystem_after_a_double_offline_is_fatal_because_online_maps_wrapped()
+    {
+        // Found by the matrix differential (docs/conformance.md): online_maps is unsigned in
+        // matrix.c, so offline without online wraps it to UINT_MAX and BUG_ON(online_maps > 1) fires.
+        var log = new DiagnosticLog();
+        var m = new IrqMatrix(4, 64, 2, 28, log);
+        m.Offline(0);
+        Assert.Equal(-1, m.OnlineMaps);
+        m.AssignSystem(3, 8, false);
+        Assert.Equal(Severity.Fatal, Assert.Single(log.Items).Severity);
+        Assert.False(m.SystemMap.Test(8));
+        Assert.Equal(0, m.SystemBitsInAlloc);
+    }
+
+    [Fact]
     public void Assign_charges_the_local_cpu_and_warns_outside_window_or_when_taken()
     {
         var log = new DiagnosticLog();

@@ -1,0 +1,2 @@
+/* IrqVerify stand-in: see kstub/kstub.h */
+#include <kstub/kstub.h>
