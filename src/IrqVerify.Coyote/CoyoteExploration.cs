@@ -79,7 +79,7 @@ public static class CoyoteExploration
 
     public static CoyoteResult Run(Scenario scenario, Variants variants, CoyoteOptions o)
     {
-        var runner = new ScheduleRunner(scenario, variants, null, o.StepBound);
+        var runner = new ScheduleRunner(scenario, variants, null, o.StepBound) { Strict = o.Strict };
         var cfg = Configure(o, o.StepBound ?? scenario.StepBound);
         var sw = Stopwatch.StartNew();
         TimeSpan foundTime = default;
@@ -95,7 +95,7 @@ public static class CoyoteExploration
             throw new InvalidOperationException("Coyote reported a bug the checks did not: " + string.Join("; ", report.BugReports));
         Failure? min = found;
         if (found is not null && o.Minimize)
-            min = Minimizer.Minimize(new ScheduleRunner(scenario, variants, null, o.StepBound), found);
+            min = Minimizer.Minimize(new ScheduleRunner(scenario, variants, null, o.StepBound) { Strict = o.Strict }, found);
         return new CoyoteResult
         {
             Strategy = o.ReproducibleTrace is null ? o.Strategy : "replay of a Coyote trace",

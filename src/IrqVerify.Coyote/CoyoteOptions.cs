@@ -23,6 +23,8 @@ public sealed class CoyoteOptions
     /// <summary>Minimize the first failing schedule (native minimizer) before reporting it.</summary>
     public bool Minimize { get; init; } = true;
     public int? StepBound { get; init; }
+    /// <summary>Caller misuse and known upstream findings fail too (<c>--strict</c>).</summary>
+    public bool Strict { get; init; }
 
     public static readonly string[] StrategyNames = ["random", "prioritization", "probabilistic", "delay-bounding", "qlearning", "portfolio"];
 }

@@ -8,9 +8,9 @@ public sealed record ReplayResult(Outcome Outcome, Failure? Failure, IReadOnlyLi
 /// <summary>Replays a decision log on a scenario and records the per-CPU timeline.</summary>
 public static class Replayer
 {
-    public static ReplayResult Run(Scenario s, Variants v, IReadOnlyList<LogEntry> log, int? stepBound = null)
+    public static ReplayResult Run(Scenario s, Variants v, IReadOnlyList<LogEntry> log, int? stepBound = null, bool strict = false)
     {
-        var runner = new ScheduleRunner(s, v, null, stepBound);
+        var runner = new ScheduleRunner(s, v, null, stepBound) { Strict = strict };
         var timeline = new Timeline(s);
         timeline.Attach(runner);
         var rs = new Strategies.ReplayStrategy(log, s);

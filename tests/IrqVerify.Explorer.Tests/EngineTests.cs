@@ -209,9 +209,10 @@ public class EngineTests
         Assert.Equal(0, clean);
         Assert.Matches(@"exhausted: \d+ states, \d+ schedules", sw.ToString());
 
-        string file = Path.Combine(Path.GetTempPath(), $"irqverify-cli-{Guid.NewGuid():N}.schedule");
+        string dir = Path.Combine(Path.GetTempPath(), $"irqverify-cli-{Guid.NewGuid():N}");
+        string file = Path.Combine(dir, "xen-bind-row-K14.schedule");
         sw = new StringWriter();
-        int found = IrqVerify.Cli.Program.Run(["explore", ScenarioPath("xen-bind-row"), "--strategy", "random", "--iterations", "500", "--variant", "K14", "--out", file], sw, err);
+        int found = IrqVerify.Cli.Program.Run(["explore", ScenarioPath("xen-bind-row"), "--strategy", "random", "--iterations", "500", "--variant", "K14", "--out", dir], sw, err);
         try
         {
             Assert.Equal(1, found);
@@ -226,7 +227,7 @@ public class EngineTests
         }
         finally
         {
-            File.Delete(file);
+            Directory.Delete(dir, recursive: true);
         }
 
         err = new StringWriter();

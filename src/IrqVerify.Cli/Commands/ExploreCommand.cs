@@ -30,14 +30,15 @@ public static class ExploreCommand
         var noCache = new Option<bool>("--no-cache") { Description = "dfs without state caching" };
         var noSym = new Option<bool>("--no-symmetry") { Description = "dfs without symmetry reduction" };
         var noMin = new Option<bool>("--no-minimize") { Description = "Report the failing schedule as found" };
-        var output = new Option<string?>("--out") { Description = "Where to write the failing schedule (default: ./SCENARIO-VARIANT.schedule); --engine coyote: the output folder (default irqverify-out/)" };
+        var output = new Option<string?>("--out") { Description = "Folder for the failing schedule (and Coyote's trace) (default irqverify-out/explore)" };
+        var strict = new Option<bool>("--strict") { Description = "Caller misuse and known upstream findings fail too" };
         var bench = new Option<bool>("--bench") { Description = "Measure schedules/s and time to first detection per strategy and race (median over seeds)" };
         var seeds = new Option<int>("--seeds") { Description = "Seeds per strategy in --bench", DefaultValueFactory = _ => 10 };
         var engine = new Option<string>("--engine") { Description = "native | coyote (Coyote's TestingEngine); --bench: native,coyote for both side by side", DefaultValueFactory = _ => "native" };
         var coyoteTrace = new Option<string?>("--coyote-trace") { Description = "Replay a Coyote reproducible trace (written by --engine coyote)" };
         var cmd = new Command("explore", "Explore interleavings of a concurrency scenario (controlled scheduling, replayable failures)")
         {
-            scenario, strategy, iterations, budget, seed, variant, depth, delays, preemptions, unbounded, noCache, noSym, noMin, output, bench, seeds, engine, coyoteTrace,
+            scenario, strategy, iterations, budget, seed, variant, depth, delays, preemptions, unbounded, noCache, noSym, noMin, output, bench, seeds, engine, coyoteTrace, strict,
         };
         cmd.SetAction(p =>
         {
@@ -67,8 +68,9 @@ public static class ExploreCommand
                         Delays = p.GetValue(delays),
                         Minimize = !p.GetValue(noMin),
                         ReproducibleTrace = tracePath is null ? null : Inputs.ReadText(tracePath),
+                        Strict = p.GetValue(strict),
                     };
-                    return CoyoteExplore.Execute(path, co, p.GetValue(variant), p.GetValue(output), stdout);
+                    return CoyoteExplore.Execute(path, co, p.GetValue(variant), Inputs.OutDir(p.GetValue(output), "explore"), stdout);
                 }
                 var o = new ExploreOptions
                 {
@@ -78,6 +80,7 @@ public static class ExploreCommand
                     Budget = ParseBudget(p.GetValue(budget)),
                     Depth = p.GetValue(depth),
                     Delays = p.GetValue(delays),
+                    Strict = p.GetValue(strict),
                     PreemptionBound = p.GetValue(preemptions),
                     NoPreemptionBound = p.GetValue(unbounded),
                     Cache = !p.GetValue(noCache),
@@ -157,7 +160,9 @@ public static class ExploreCommand
         stdout.WriteLine($"FOUND after {r.FoundAt} schedule(s) in {r.TimeToFound.TotalSeconds:F3}s: {r.Found!.Summary}");
         stdout.WriteLine($"minimized: {r.Found.Preemptions} -> {f.Preemptions} preemption(s), {r.Found.RunSteps} -> {f.RunSteps} step(s)");
         foreach (var m in f.Messages.Take(6)) stdout.WriteLine("  " + m);
-        string file = outPath ?? $"{s.Name}{string.Concat(v.Enabled().Select(n => "-" + n))}.schedule";
+        string dir = Inputs.OutDir(outPath, "explore");
+        Directory.CreateDirectory(dir);
+        string file = Path.Combine(dir, $"{s.Name}{string.Concat(v.Enabled().Select(n => "-" + n))}.schedule");
         var sf = ScheduleFile.From(s, v, f, $"{r.Strategy} seed {o.Seed}, schedule {r.FoundAt}");
         sf.Save(file);
         var replay = Replayer.Run(s, v, f.Log);

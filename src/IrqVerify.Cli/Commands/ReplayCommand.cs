@@ -15,12 +15,13 @@ public static class ReplayCommand
     {
         var file = new Argument<string>("schedule") { Description = "Schedule file written by explore" };
         var dump = new Option<bool>("--dump") { Description = "Also print the final machine state" };
-        var cmd = new Command("replay", "Replay a schedule file and print its per-CPU timeline") { file, dump };
+        var strict = new Option<bool>("--strict") { Description = "Caller misuse and known upstream findings fail too" };
+        var cmd = new Command("replay", "Replay a schedule file and print its per-CPU timeline") { file, dump, strict };
         cmd.SetAction(p =>
         {
             try
             {
-                return Execute(p.GetValue(file)!, p.GetValue(dump), stdout);
+                return Execute(p.GetValue(file)!, p.GetValue(dump), stdout, p.GetValue(strict));
             }
             catch (ModelInputException e)
             {
@@ -31,12 +32,12 @@ public static class ReplayCommand
         return cmd;
     }
 
-    public static int Execute(string path, bool dump, TextWriter stdout)
+    public static int Execute(string path, bool dump, TextWriter stdout, bool strict = false)
     {
         var (f, s, v) = Replayer.Load(path);
         stdout.WriteLine($"irqverify replay {path}: scenario {s.Name}, variant {v}, {f.Decisions.Count} decision(s)");
         if (f.FailureText.Length > 0) stdout.WriteLine($"recorded: {f.FailureText}");
-        var r = Replayer.Run(s, v, f.Decisions);
+        var r = Replayer.Run(s, v, f.Decisions, strict: strict);
         stdout.WriteLine();
         stdout.Write(r.Timeline.Print());
         if (r.Divergences > 0) stdout.WriteLine($"note: {r.Divergences} recorded decision(s) could not be followed (model changed?); the default was taken");
