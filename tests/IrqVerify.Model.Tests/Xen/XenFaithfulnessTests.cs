@@ -1,0 +1,29 @@
+using IrqVerify.Model.Core;
+using IrqVerify.Model.Xen;
+
+namespace IrqVerify.Model.Tests.Xen;
+
+/// <summary>
+/// The Xen event paths do what drivers/xen/events does in 6.12, not more
+/// (docs/model-deviations.md D1–D3).
+/// </summary>
+public class XenFaithfulnessTests
+{
+    [Fact]
+    public void D1_2l_timer_virq_runs_its_handler_even_while_its_claim_is_held()
+    {
+        // events_2l.c:177-183: the timer VIRQ goes to generic_handle_irq without is_active.
+        var m = XenKit.New("2l");
+        int irq = (int)m.Run(0, o => m.X().BindVirqToIrq(XenVirq.Timer, 0, o)).Value;
+        m.Request(irq);
+        var info = m.Info(irq);
+        info.IsActive = true;
+        m.Send(info.Evtchn);
+        m.Upcall(0);
+        Assert.Equal(1, m.Invocations(irq));
+        // handle_percpu_irq acks first: event_handler_exit drops is_active and the pending bit.
+        Assert.False(info.IsActive);
+        Assert.False(m.X().Abi.IsPending(info.Evtchn));
+        Assert.Equal(0, info.ClaimCount);
+    }
+}
