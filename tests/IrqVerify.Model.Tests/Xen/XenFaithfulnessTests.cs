@@ -26,4 +26,22 @@ public class XenFaithfulnessTests
         Assert.False(m.X().Abi.IsPending(info.Evtchn));
         Assert.Equal(0, info.ClaimCount);
     }
+
+    [Fact]
+    public void D2_fifo_consume_handles_a_pending_unmasked_head_that_is_not_linked()
+    {
+        // events_fifo.c:295-311: clear_linked() on the head, then handle it if pending and not
+        // masked; LINKED is never tested.
+        var m = XenKit.New("fifo");
+        var (p, irq) = m.Ready();
+        m.Send(p);
+        var fifo = (FifoAbi)m.X().Abi;
+        Assert.True(fifo.IsLinked(p));
+        fifo.Words[p] &= ~FifoAbi.LinkedBit;
+        m.Upcall(0);
+        Assert.Equal(1, m.Invocations(irq));
+        Assert.False(fifo.IsPending(p));
+        Assert.Equal(0, fifo.LocalHead[0][FifoAbi.DefaultPriority]);
+        Assert.Equal(0u, fifo.LoopReady[0]);
+    }
 }
