@@ -44,4 +44,26 @@ public class XenFaithfulnessTests
         Assert.Equal(0, fifo.LocalHead[0][FifoAbi.DefaultPriority]);
         Assert.Equal(0u, fifo.LoopReady[0]);
     }
+
+    [Fact]
+    public void D3_rebind_moves_the_old_vcpus_virq_slot_whatever_it_holds()
+    {
+        // events_base.c:1811-1818: after EVTCHNOP_bind_vcpu succeeds, virq_to_irq[old][virq]
+        // moves to the target vCPU and the old slot becomes -1, with no check of its content.
+        var m = XenKit.New("fifo");
+        int irq = (int)m.Run(0, o => m.X().BindVirqToIrq(XenVirq.Console, 0, o)).Value;
+        var info = m.Info(irq);
+        Assert.True(m.Run(0, o => m.X().RebindEvtchnToCpu(info, 1, o)).Ok);
+        Assert.Equal(-1, m.X().VirqToIrq[0][XenVirq.Console]);
+        Assert.Equal(irq, m.X().VirqToIrq[1][XenVirq.Console]);
+        Assert.Equal(1, m.X().Hv.Ports[info.Evtchn].NotifyVcpu);
+
+        // The kernel copies a stale slot as it is: an emptied old slot empties the target's too.
+        m.X().VirqToIrq[1][XenVirq.Console] = -1;
+        m.X().VirqToIrq[0][XenVirq.Console] = irq;
+        Assert.True(m.Run(0, o => m.X().RebindEvtchnToCpu(info, 0, o)).Ok);
+        Assert.Equal(-1, m.X().VirqToIrq[1][XenVirq.Console]);
+        Assert.Equal(-1, m.X().VirqToIrq[0][XenVirq.Console]);
+        Assert.Equal(0, info.Cpu);
+    }
 }
