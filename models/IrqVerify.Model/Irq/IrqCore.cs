@@ -49,6 +49,10 @@ public sealed class IrqCore(Machine m)
     /// </summary>
     public IEnumerable<Sched> Startup(IrqDesc d, OpResult r)
     {
+        // chip.c:260 irq_startup: desc->depth = 0 before anything else. A disable_irq done before
+        // request_irq (or while a managed irq was shut down) is forgotten; the driver's matching
+        // enable_irq then WARNs "Unbalanced enable".
+        d.DisableDepth = 0;
         var e = StartupActivate(d, out bool enable);
         if (e != Errno.Ok) { r.Fail(e); yield break; }
         if (enable)
@@ -80,11 +84,12 @@ public sealed class IrqCore(Machine m)
         return e;
     }
 
-    /// <summary>The enable half of irq_startup: started, and unmasked unless disabled.</summary>
+    /// <summary>The enable half of irq_startup (__irq_startup → irq_enable): started and unmasked
+    /// (the depth was reset at the start of irq_startup).</summary>
     private void StartupEnable(IrqDesc d)
     {
         d.Started = true;
-        if (d.DisableDepth == 0) Unmask(d);
+        Unmask(d);
     }
 
     /// <summary>irq_shutdown_and_deactivate: mask, not started, deactivate.</summary>

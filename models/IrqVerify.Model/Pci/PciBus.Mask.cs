@@ -11,12 +11,13 @@ public sealed partial class PciBus
 {
     /// <summary>
     /// pci_msi_update_mask(desc, clear, set) as one step (msi_lock held inside it): cache and register
-    /// change together. Only capable bits are ever set (I-P8). No-op unless can_mask.
+    /// change together. No-op unless can_mask. Like msi.c:123-124 it writes <paramref name="set"/>
+    /// as given, without clamping it to the capable vectors: I-P8 checks the callers instead.
     /// </summary>
     internal static void MsiUpdateMask(PciDevice dev, MsiDescriptor desc, uint clear, uint set)
     {
         if (!desc.CanMask) return;
-        desc.Masked = desc.Masked & ~clear | set & CapableMask(desc);
+        desc.Masked = desc.Masked & ~clear | set;
         dev.Msi!.MaskReg = desc.Masked;
     }
 
@@ -77,7 +78,7 @@ public sealed partial class PciBus
             MaskVector(dev, desc, k, mask);
             yield break;
         }
-        desc.Masked = mask ? desc.Masked | bit & CapableMask(desc) : desc.Masked & ~bit;
+        desc.Masked = mask ? desc.Masked | bit : desc.Masked & ~bit;
         uint value = desc.Masked;
         desc.MaskUpdatesInFlight++;
         yield return Sched.At("pci_msi_update_mask.write_register");

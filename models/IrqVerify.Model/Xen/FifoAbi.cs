@@ -136,7 +136,7 @@ public sealed class FifoAbi : EvtchnAbi
 
     /// <summary>
     /// consume_one_event: take the head, atomically clear LINKED and the link (getting the next
-    /// head), then — after a scheduling point — handle the port if pending and not masked.
+    /// head; an unlinked head has none), then — after a scheduling point — handle the port if pending and not masked.
     /// <paramref name="drop"/>: the per-CPU teardown path without a loop control ("Dropping
     /// pending event").
     /// </summary>
@@ -144,13 +144,15 @@ public sealed class FifoAbi : EvtchnAbi
     {
         int port = LocalHead[cpu][q];
         if (port == 0) port = Head[cpu][q];
-        if (port == 0 || !IsLinked(port))
+        if (port == 0)
         {
-            // Nothing linked: the queue is empty.
+            // The event word of port 0 is never pending: clear_linked gives link 0, queue empty.
             LoopReady[cpu] &= ~(1u << q);
             LocalHead[cpu][q] = 0;
             yield break;
         }
+        // events_fifo.c:295-311: clear_linked() and handle the port if pending and not masked,
+        // without checking that it was LINKED; an unlinked head just ends the queue (link 0).
         int next = (int)(Words[port] & LinkMask);
         Words[port] &= ~(LinkedBit | LinkMask);
         if (next == 0) LoopReady[cpu] &= ~(1u << q);

@@ -104,7 +104,7 @@ public sealed class TwoLevelAbi : EvtchnAbi
     private ulong ActiveEvtchns(int cpu, int word) => Pending[word] & CpuEvtchnMask[cpu][word] & ~MaskBits[word];
 
     /// <summary>
-    /// evtchn_2l_handle_events: the timer VIRQ first, then fetch-and-clear pending_sel and walk
+    /// evtchn_2l_handle_events: the timer VIRQ first (straight to its flow handler, unclaimed), then fetch-and-clear pending_sel and walk
     /// the words round-robin. Each word is SNAPSHOTTED once; its set bits are then handled without
     /// re-checking pending (the window of spec §4.8: yield between snapshot and each handle).
     /// </summary>
@@ -117,7 +117,10 @@ public sealed class TwoLevelAbi : EvtchnAbi
             if ((ActiveEvtchns(cpu, tp / WordBits) >> (tp % WordBits) & 1) != 0)
             {
                 yield return Sched.At("evtchn_2l_handle_events.timer");
-                foreach (var s in Guest.HandleIrqForPort(tp, cpu)) yield return s;
+                // events_2l.c:181-182 calls generic_handle_irq(irq) directly: no handle_irq_for_port,
+                // so no is_active claim and no "already claimed" skip for the timer VIRQ.
+                if (Guest.M.Irqs[timerIrq] is { Chip: not null } td)
+                    foreach (var s in Guest.M.Irq.HandleIrq(td, cpu)) yield return s;
             }
         }
 

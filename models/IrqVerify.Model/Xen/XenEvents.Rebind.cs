@@ -53,11 +53,14 @@ public sealed partial class XenEvents
                 BindEvtchnToCpu(info, tcpu, false);
                 // A global VIRQ follows its channel in virq_to_irq (upstream 3fcc8e146935 "xen/events: Update
                 // virq_to_irq on migration"): __unbind_from_irq clears the entry of info->cpu, and
-                // bind_virq_to_irq on the old vCPU must not find a stale irq.
-                if (info.Type == IrqType.Virq && info.Virq >= 0 && old != tcpu && VirqToIrq[old][info.Virq] == info.Irq)
+                // bind_virq_to_irq on the old vCPU must not find a stale irq. events_base.c:1811-1818
+                // moves whatever the old vCPU's slot holds, unconditionally (also when old == tcpu).
+                if (info.Type == IrqType.Virq)
                 {
-                    VirqToIrq[old][info.Virq] = -1;
-                    VirqToIrq[tcpu][info.Virq] = info.Irq;
+                    int virq = info.Virq;
+                    int moved = VirqToIrq[old][virq];
+                    VirqToIrq[old][virq] = -1;
+                    VirqToIrq[tcpu][virq] = moved;
                 }
             }
         }
