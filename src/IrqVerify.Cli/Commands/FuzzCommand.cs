@@ -11,7 +11,8 @@ namespace IrqVerify.Cli.Commands;
 /// [--out DIR]: the in-process coverage-guided fuzzer. Prints each distinct failure (invariant ids, the
 /// minimized program, a one-line replay command) and writes it to --out. Also: --replay FILE runs one
 /// finding (parallel groups honoured) with every check after every step; --triage DIR turns raw
-/// inputs (AFL crashes) into minimized findings grouped by invariant; --bench prints throughput.
+/// inputs (AFL++/libFuzzer crashes) into minimized findings grouped by invariant (differential under a
+/// variant, like the fuzzers' own verdict); --bench prints throughput.
 /// Exit 0 when nothing failed, 1 when something did, 2 on bad input.
 /// </summary>
 public static class FuzzCommand
@@ -24,7 +25,7 @@ public static class FuzzCommand
         var corpus = new Option<string?>("--corpus") { Description = "Corpus directory: read as seeds (raw inputs and *.irq programs), new inputs saved there" };
         var seed = new Option<ulong>("--seed") { Description = "Random seed (same seed and --execs: same result)", DefaultValueFactory = _ => 1 };
         var machine = new Option<string?>("--machine") { Description = "Machine configuration JSON (default: the small fuzz machine)" };
-        var outDir = new Option<string>("--out") { Description = "Where findings are written", DefaultValueFactory = _ => "fuzz-findings" };
+        var outDir = new Option<string>("--out") { Description = "Where findings are written", DefaultValueFactory = _ => "irqverify-out/fuzz" };
         var noGroups = new Option<bool>("--no-groups") { Description = "Sequential programs only (no interleaving decisions)" };
         var replay = new Option<string?>("--replay") { Description = "Run one finding file with every check after every step" };
         var triage = new Option<string?>("--triage") { Description = "Directory of raw inputs (e.g. AFL crashes) to minimize into findings under --out" };
@@ -133,7 +134,7 @@ public static class FuzzCommand
     }
 
     private static string Status(FuzzStats s) =>
-        $"execs {s.Execs} ({s.ExecsPerSecond:F0}/s), corpus {s.Corpus}, features {s.DomainFeatures}, IL edges {s.IlEdges}, distinct failures {s.Failures}, {s.Elapsed.TotalSeconds:F1}s";
+        $"execs {s.Execs} ({s.ExecsPerSecond:F0}/s), corpus {s.Corpus}, features {s.DomainFeatures}, edges {s.Edges}, distinct failures {s.Failures}, {s.Elapsed.TotalSeconds:F1}s";
 
     private static void Report(FuzzFailure f, OpTable table, Variants variants, string outDir, string machineArg, TextWriter stdout)
     {
@@ -171,7 +172,7 @@ public static class FuzzCommand
     private static int Triage(string dir, string outDir, OpTable table, Variants variants, string machineArg, bool groups, TextWriter stdout)
     {
         if (!Directory.Exists(dir)) throw new ModelInputException(dir, 0, 0, "triage directory not found");
-        var exec = new FuzzExecutor(table, variants);
+        var judge = new DifferentialSignature(new FuzzExecutor(table, variants));
         var seen = new HashSet<string>(StringComparer.Ordinal);
         int inputs = 0;
         foreach (string f in Directory.GetFiles(dir, "*", SearchOption.AllDirectories).OrderBy(s => s, StringComparer.Ordinal))
@@ -180,9 +181,9 @@ public static class FuzzCommand
             inputs++;
             var bytes = File.ReadAllBytes(f);
             var prog = ByteFormat.Decode(bytes, table, groups);
-            string sig = Fuzzer.SignatureOf(exec, prog, out var r);
+            string sig = judge.Of(prog, out var r);
             if (sig.Length == 0 || !seen.Add(sig)) continue;
-            var min = new Minimizer(p => Fuzzer.SignatureOf(exec, p, out _), table);
+            var min = new Minimizer(judge.Of, table);
             var small = min.Minimize(prog, sig, r?.FirstCall);
             Report(new FuzzFailure(sig, small, small.Print(table), bytes, 0, TimeSpan.Zero, min.Attempts), table, variants, outDir, machineArg, stdout);
         }
