@@ -45,14 +45,13 @@ fi
 echo "== libfuzzer-dotnet from $src (engine: ${engine[*]})"
 "$CXX" -O2 "$src" "${engine[@]}" -o "$OUT/libfuzzer-dotnet"
 
-# 2. The harness, published, with its model copy instrumented by sharpfuzz (a fresh publish every time:
-#    sharpfuzz rewrites in place and refuses an instrumented file).
-echo "== publish the harness and instrument its model with sharpfuzz"
+# 2. The harness, published. Its build instruments a copy of the model with sharpfuzz
+#    (fuzz/InstrumentModel.targets); publish copies the pristine model, so put that copy in its place.
+echo "== publish the harness (model instrumented by sharpfuzz)"
 rm -rf "$OUT/irqverify"
 (cd "$ROOT" && dotnet tool restore -v q > /dev/null)
 dotnet publish -c Release -v q -nologo "$ROOT/fuzz/harness/IrqVerify.Fuzz.Harness.csproj" -o "$OUT/irqverify" | grep -E "error" || true
-cp "$ROOT/models/IrqVerify.Model/bin/Release/net10.0/IrqVerify.Model.dll" "$OUT/irqverify/IrqVerify.Model.dll"
-(cd "$ROOT" && dotnet tool run sharpfuzz "$OUT/irqverify/IrqVerify.Model.dll")
+cp "$ROOT/fuzz/harness/obj/Release/net10.0/sharpfuzz/IrqVerify.Model.dll" "$OUT/irqverify/IrqVerify.Model.dll"
 
 # 3. One target per configuration: a wrapper that starts libfuzzer-dotnet on the harness.
 target() { # NAME HARNESS-ARGS...

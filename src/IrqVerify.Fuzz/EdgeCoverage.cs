@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using SharpFuzz.Common;
 
@@ -29,6 +30,23 @@ public static unsafe class EdgeCoverage
         if (Trace.SharedMem != null) return;
         if (_private == null) _private = (byte*)NativeMemory.AllocZeroed(MapSize);
         Trace.SharedMem = _private;
+    }
+
+    private static bool _staticsRun;
+
+    /// <summary>
+    /// <see cref="EnsureMap"/>, and runs every static constructor of the model once. A static
+    /// constructor's edges show up in whichever run first touches its type, and that depends on what
+    /// else the process did before (`irqverify verify` runs other engines first): running them all up
+    /// front keeps the edge feedback, and so the fuzzer's decisions, the same in any process.
+    /// </summary>
+    public static void Prepare()
+    {
+        EnsureMap();
+        if (_staticsRun) return;
+        foreach (var t in typeof(Model.Variants).Assembly.GetTypes())
+            if (!t.ContainsGenericParameters) RuntimeHelpers.RunClassConstructor(t.TypeHandle);
+        _staticsRun = true;
     }
 
     /// <summary>Clears the map and the previous location before one in-process run.</summary>

@@ -41,9 +41,9 @@ public sealed record FuzzRunResult(FuzzStats Stats, IReadOnlyList<FuzzFailure> F
 /// <summary>
 /// The in-process coverage-guided fuzzer: a corpus of byte inputs, stacked byte- and program-level
 /// mutations, feedback from the domain feature map and (when the loaded model assembly was
-/// instrumented by `sharpfuzz`) SharpFuzz's edge map of the model's code, deduplication of failures by violated-invariant id set and
-/// minimization of each new one. Deterministic for a seed and an exec budget; wall time only ends
-/// the run.
+/// instrumented by `sharpfuzz`) SharpFuzz's edge map of the model's code, deduplication of failures
+/// by violated-invariant id set (differential under a variant) and minimization of each new one.
+/// Deterministic for a seed and an exec budget; wall time only ends the run.
 /// </summary>
 public sealed class Fuzzer
 {
@@ -100,7 +100,7 @@ public sealed class Fuzzer
         var failures = new List<FuzzFailure>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         bool edges = EdgeCoverage.Instrumented;
-        if (edges) EdgeCoverage.EnsureMap();
+        if (edges) EdgeCoverage.Prepare();
         int edgeCount = 0, domain = 0;
         long execs = 0;
         long nextProgress = 0;
