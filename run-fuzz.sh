@@ -47,7 +47,7 @@ while [ $# -gt 0 ]; do
     -c) config=$2; shift 2 ;;
     --secondary-only) secondary_only=1; shift ;;
     --name-prefix) prefix=$2; shift 2 ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "run-fuzz.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
