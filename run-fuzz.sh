@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# AFL++ campaigns on the IrqVerify model (see fuzz/README.md).
+# AFL++ campaigns on the IrqVerify model through SharpFuzz (see docs/fuzzing.md).
 #
-#   ./run-fuzz.sh [-j N] [--variant K?]... [--out DIR] [--time SECONDS] [--only ID,ID] [--no-build]
-#       build the harness, instrument the model, seed the corpus, run 1 main + N-1 secondary afl-fuzz
-#       instances (default N = number of cores), print a status line; resumes DIR in place if it exists.
-#       A supervisor restarts any instance that dies (kill -9 included) with AFL's in-place resume.
+#   ./run-fuzz.sh [-j N] [--variant K?]... [--out DIR] [--time SECONDS] [--only ID,ID] [--until-crash]
+#                 [--no-build] [-c Release|Debug]
+#       build the harness (its model copy is instrumented by sharpfuzz), seed the corpus, run 1 main +
+#       N-1 secondary afl-fuzz instances (default N = number of cores) on SharpFuzz's out-of-process fork
+#       server, print a status line; resumes DIR in place if it exists.
+#       A supervisor restarts any instance that dies (kill -9 included) with AFL's in-place resume;
+#       an instance that ends normally (--time ran out, or --until-crash saw its first crash) stays ended.
 #   ./run-fuzz.sh triage [--variant K?]... [--out DIR] [--findings DIR]
 #       every crash of the campaign -> minimized program files named by violated invariant ids,
 #       ready for `irqverify run` / `irqverify fuzz --replay` and for tests/regressions/.
@@ -13,6 +16,7 @@
 # Multi-host: run the main on one host (-j N), and on every other host `./run-fuzz.sh -j N --secondary-only
 # --name-prefix $(hostname)- --out DIR` on the same DIR (a shared/NFS sync dir, or rsync each host's
 # instance directories into the others every few minutes: AFL++ imports from every directory in -o).
+# Layout of DIR: <instance>/{queue,crashes,hangs,fuzzer_stats}, seeds/, logs/ (docs/fuzzing.md).
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -20,14 +24,16 @@ ROOT=$(pwd)
 mode=campaign
 if [ "${1:-}" = triage ] || [ "${1:-}" = status ]; then mode=$1; shift; fi
 jobs=$(nproc)
-out=$ROOT/fuzz/out
-findings=$ROOT/fuzz/findings
+out=$ROOT/irqverify-out/afl
+findings=$ROOT/irqverify-out/afl-findings
 variants=()
 time_limit=""
 only=""
 build=1
 secondary_only=0
 prefix=""
+config=Release
+until_crash=0
 while [ $# -gt 0 ]; do
   case "$1" in
     -j) jobs=$2; shift 2 ;;
@@ -37,6 +43,8 @@ while [ $# -gt 0 ]; do
     --time) time_limit=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
     --no-build) build=0; shift ;;
+    --until-crash) until_crash=1; shift ;;
+    -c) config=$2; shift 2 ;;
     --secondary-only) secondary_only=1; shift ;;
     --name-prefix) prefix=$2; shift 2 ;;
     -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
@@ -44,25 +52,20 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-BIN=$ROOT/fuzz/harness/bin/Release/net10.0
-CLI=$ROOT/src/IrqVerify.Cli/bin/Release/net10.0/irqverify.dll
+BIN=$ROOT/fuzz/harness/bin/$config/net10.0
+CLI=$ROOT/src/IrqVerify.Cli/bin/$config/net10.0/irqverify.dll
 harness_args=()
 for v in "${variants[@]}"; do harness_args+=(--variant "$v"); done
 [ -n "$only" ] && harness_args+=(--only "$only")
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 build_all() {
-  echo "== build (Release) and instrument the model"
-  dotnet build -c Release -v q -nologo "$ROOT/fuzz/harness/IrqVerify.Fuzz.Harness.csproj" | grep -E "error|Warn|Elapsed" || true
-  dotnet build -c Release -v q -nologo "$ROOT/src/IrqVerify.Cli/IrqVerify.Cli.csproj" | grep -E "error|Elapsed" || true
-  dotnet build -c Release -v q -nologo "$ROOT/src/IrqVerify.Instrument/IrqVerify.Instrument.csproj" | grep -E "error|Elapsed" || true
-  # Always instrument the pristine model build into the harness directory (the build may have
-  # copied the uninstrumented one over it). The lower half of the 64 KiB map is for IL edges,
-  # the upper half for the domain features the harness adds.
-  dotnet "$ROOT/src/IrqVerify.Instrument/bin/Release/net10.0/irqverify-instrument.dll" \
-    "$ROOT/models/IrqVerify.Model/bin/Release/net10.0/IrqVerify.Model.dll" "$BIN/IrqVerify.Model.dll" \
-    --map-size 32768 --block-map "$BIN/block-map.tsv"
-  gcc -O2 -Wall -o "$BIN/afl-persist-proxy" "$ROOT/fuzz/afl-persist-proxy.c"
+  # The harness build instruments its own copy of IrqVerify.Model.dll with the local tool `sharpfuzz`
+  # (fuzz/InstrumentModel.targets; idempotent, the Model project's bin stays pristine).
+  echo "== build ($config); the harness's model copy is instrumented by sharpfuzz"
+  dotnet tool restore -v q > /dev/null
+  dotnet build -c "$config" -v q -nologo "$ROOT/fuzz/harness/IrqVerify.Fuzz.Harness.csproj" | grep -E "error|Warn|Elapsed" || true
+  dotnet build -c "$config" -v q -nologo "$ROOT/src/IrqVerify.Cli/IrqVerify.Cli.csproj" | grep -E "error|Elapsed" || true
 }
 
 need_afl() {
@@ -118,9 +121,14 @@ if [ ! -d "$seeds" ] || [ -z "$(ls -A "$seeds" 2>/dev/null)" ]; then
   [ -n "$(ls -A "$seeds")" ] || printf '\x00' > "$seeds/empty"
 fi
 
+# AFL_SKIP_BIN_CHECK: the target is `dotnet`, whose instrumentation AFL cannot see. AFL_MAP_SIZE: SharpFuzz's
+# 64 KiB edge map followed by the harness's domain features (fuzz/harness/DomainMap.cs).
 export AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_FORKSRV_INIT_TMOUT=60000 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_SKIP_CRASHES=1
+export AFL_SKIP_BIN_CHECK=1 AFL_MAP_SIZE=73728
+[ $until_crash = 1 ] && export AFL_BENCH_UNTIL_CRASH=1
 pids=()
 names=()
+finished=()
 start_instance() { # index
   local i=$1 name role
   if [ "$i" = 0 ] && [ $secondary_only = 0 ]; then name=${prefix}main; role=-M; else name=${prefix}sec$i; role=-S; fi
@@ -131,7 +139,7 @@ start_instance() { # index
   local vtime=()
   [ -n "$time_limit" ] && vtime=(-V "$time_limit")
   AFL_TMPDIR=$tmpdir setsid afl-fuzz -i "$input" -o "$out" $role "$name" -t 5000 -m none "${vtime[@]}" \
-    -x "$ROOT/fuzz/irqverify.dict" -- "$BIN/afl-persist-proxy" "$BIN/irqverify-afl" "${harness_args[@]}" \
+    -x "$ROOT/fuzz/irqverify.dict" -- dotnet "$BIN/irqverify-afl.dll" "${harness_args[@]}" \
     >> "$out/logs/$name.log" 2>&1 &
   pids[$i]=$!
   names[$i]=$name
@@ -147,17 +155,19 @@ trap 'stop_all; exit 130' INT TERM
 
 echo "== campaign in $out: $jobs instance(s), variant(s): ${variants[*]:-reference}"
 for ((i = 0; i < jobs; i++)); do start_instance $i; done
-started=$(date +%s)
 ticks=0
 while :; do
   sleep 5
   ticks=$((ticks + 1))
   running=0
   for ((i = 0; i < jobs; i++)); do
+    [ "${finished[$i]:-0}" = 1 ] && continue
     if kill -0 "${pids[$i]}" 2> /dev/null; then running=$((running + 1)); continue; fi
     wait "${pids[$i]}" 2> /dev/null && rc=0 || rc=$?
-    # -V ran out: finished normally. Anything else (kill -9, an abort): resume it in place.
-    if [ -n "$time_limit" ] && [ $(( $(date +%s) - started )) -ge "$time_limit" ]; then continue; fi
+    # rc 0: -V ran out or --until-crash found one: finished. Anything else (kill -9 of afl-fuzz, an
+    # abort): resume it in place. (A killed or hung harness worker is restarted by SharpFuzz's
+    # supervisor without AFL noticing.)
+    if [ "$rc" = 0 ]; then finished[$i]=1; continue; fi
     echo "instance ${names[$i]} exited (rc $rc): restarting it (resume in place)"
     tail -3 "$out/logs/${names[$i]}.log" || true
     start_instance $i

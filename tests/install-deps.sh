@@ -8,7 +8,7 @@ want() { # want COMMAND-OR-PATH PACKAGE: queue PACKAGE when COMMAND-OR-PATH is a
   if [[ "$1" == /* ]]; then [ -e "$1" ] || need+=("$2"); else command -v "$1" > /dev/null || need+=("$2"); fi
 }
 want afl-fuzz afl++              # AFL++ campaign test (tests/IrqVerify.Fuzz.Tests)
-want gcc gcc                     # native builds (AFL proxy, kernel matrix.c differential)
+want gcc gcc                     # native builds (the kernel matrix.c differential)
 want xz xz-utils                 # extracting kernel/irq/matrix.c from the kernel source tarball
 want /usr/src/linux-source-6.12.tar.xz linux-source-6.12  # matrix differential (tests/IrqVerify.Conformance.Tests)
 want /usr/bin/chromium chromium  # HTML report rendering test (tests/IrqVerify.Report.Tests)

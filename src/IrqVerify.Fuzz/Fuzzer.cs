@@ -1,6 +1,5 @@
 using IrqVerify.Model;
 using System.Diagnostics;
-using IrqVerify.Coverage;
 
 namespace IrqVerify.Fuzz;
 
@@ -26,7 +25,7 @@ public sealed class FuzzOptions
     public Action<byte[]>? OnNewInput { get; init; }
 }
 
-public sealed record FuzzStats(long Execs, int Corpus, int Failures, TimeSpan Elapsed, int IlEdges, int DomainFeatures)
+public sealed record FuzzStats(long Execs, int Corpus, int Failures, TimeSpan Elapsed, int Edges, int DomainFeatures)
 {
     public double ExecsPerSecond => Elapsed.TotalSeconds > 0 ? Execs / Elapsed.TotalSeconds : 0;
 }
@@ -41,10 +40,10 @@ public sealed record FuzzRunResult(FuzzStats Stats, IReadOnlyList<FuzzFailure> F
 
 /// <summary>
 /// The in-process coverage-guided fuzzer: a corpus of byte inputs, stacked byte- and program-level
-/// mutations, feedback from the domain feature map and (when the loaded model assembly is
-/// IL-instrumented) the AFL edge map, deduplication of failures by violated-invariant id set and
-/// minimization of each new one. Deterministic for a seed and an exec budget; wall time only ends
-/// the run.
+/// mutations, feedback from the domain feature map and (when the loaded model assembly was
+/// instrumented by `sharpfuzz`) SharpFuzz's edge map of the model's code, deduplication of failures
+/// by violated-invariant id set (differential under a variant) and minimization of each new one.
+/// Deterministic for a seed and an exec budget; wall time only ends the run.
 /// </summary>
 public sealed class Fuzzer
 {
@@ -52,40 +51,22 @@ public sealed class Fuzzer
     private readonly OpTable _table;
     private readonly DomainFeatures _features = new();
     private readonly byte[] _virginDomain = Fill(DomainFeatures.Size);
-    private readonly byte[] _virginIl = Fill(Cov.MapSize);
+    private readonly byte[] _virginEdges = Fill(EdgeCoverage.MapSize);
     private static readonly byte[] Classes = BuildClasses();
 
-    /// <summary>The reference model, when fuzzing a variant: a failure counts only for the invariants
-    /// the variant breaks and the reference model does not on the same program (so misuse that the
-    /// reference also reports never masks, or passes for, the re-injected bug).</summary>
-    private readonly FuzzExecutor? _reference;
-
-    /// <summary>On the reference model: re-runs a fast-mode candidate thoroughly so the judge classes
-    /// each finding where it first appeared; only what fails (violations, or all under strict) is a
-    /// failure, the rest is counted as excused.</summary>
-    private readonly FuzzExecutor? _judged;
+    /// <summary>Judges failures: differentially when a variant is re-injected, by the verdict's judge on the reference.</summary>
+    private readonly DifferentialSignature _judge;
 
     public Fuzzer(FuzzExecutor exec, bool strict = false)
     {
         _exec = exec;
         _table = exec.Table;
-        if (exec.Variants.Enabled().Any()) _reference = new FuzzExecutor(exec.Table, new Variants());
-        else _judged = new FuzzExecutor(exec.Table, exec.Variants) { Thorough = true, Strict = strict };
+        _judge = new DifferentialSignature(exec, strict);
         _exec.Features = _features;
     }
 
     /// <summary>Candidates the judge classed as caller misuse or known upstream behaviour only.</summary>
-    public long Excused { get; private set; }
-
-    /// <summary>The failure signature of <paramref name="p"/> as this fuzzer judges it: differential
-    /// against the reference model on a variant, classified by the judge on the reference.</summary>
-    public string Judged(FuzzProgram p, out ExecResult? result)
-    {
-        string sig = SignatureOf(_exec, p, out result);
-        if (sig.Length == 0) return sig;
-        if (_reference is not null) return Differential(sig, p);
-        return SignatureOf(_judged!, p, out result);
-    }
+    public long Excused => _judge.Excused;
 
     private static byte[] Fill(int n) { var a = new byte[n]; Array.Fill(a, (byte)0xFF); return a; }
 
@@ -113,17 +94,6 @@ public sealed class Fuzzer
         }
     }
 
-    /// <summary>The ids of <paramref name="sig"/> that the reference model does not also report for
-    /// the same program (comma-separated, in the original order; "" when the variant adds nothing).</summary>
-    private string Differential(string sig, FuzzProgram p)
-    {
-        if (sig.Length == 0) return sig;
-        string refSig = SignatureOf(_reference!, p, out _);
-        if (refSig.Length == 0) return sig;
-        var refIds = refSig.Split(',');
-        return string.Join(",", sig.Split(',').Where(id => !refIds.Contains(id)));
-    }
-
     public FuzzRunResult Run(FuzzOptions o)
     {
         var rng = new Rng(o.Seed);
@@ -132,8 +102,9 @@ public sealed class Fuzzer
         var corpus = new List<byte[]>();
         var failures = new List<FuzzFailure>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        bool il = false;
-        int ilEdges = 0, domain = 0;
+        bool edges = EdgeCoverage.Instrumented;
+        if (edges) EdgeCoverage.Prepare();
+        int edgeCount = 0, domain = 0;
         long execs = 0;
         long nextProgress = 0;
         bool stop = false;
@@ -141,7 +112,7 @@ public sealed class Fuzzer
         bool Interesting()
         {
             bool any = Merge(_features.Map, _virginDomain, ref domain);
-            if (il) any |= Merge(Cov.Span, _virginIl, ref ilEdges);
+            if (edges) any |= Merge(EdgeCoverage.Map, _virginEdges, ref edgeCount);
             return any;
         }
 
@@ -149,20 +120,13 @@ public sealed class Fuzzer
         {
             execs++;
             _features.Clear();
-            if (il) Cov.Reset();
+            if (edges) EdgeCoverage.Reset();
             var prog = ByteFormat.Decode(input, _table, o.Groups);
-            long hitsBefore = Cov.Hits;
-            string sig = SignatureOf(_exec, prog, out var result);
-            if (execs == 1 && Cov.Hits != hitsBefore) { il = true; Cov.Reset(); }
-            if (sig.Length > 0)
-            {
-                sig = _reference is not null ? Differential(sig, prog) : SignatureOf(_judged!, prog, out result);
-                if (sig.Length == 0) Excused++;
-            }
+            string sig = _judge.Of(prog, out var result);
             if (sig.Length > 0)
             {
                 if (!seen.Add(sig)) return;
-                var min = new Minimizer(p => Judged(p, out _), _table);
+                var min = new Minimizer(_judge.Of, _table);
                 var small = min.Minimize(prog, sig, result?.FirstCall);
                 var f = new FuzzFailure(sig, small, small.Print(_table), input, execs, sw.Elapsed, min.Attempts);
                 failures.Add(f);
@@ -188,14 +152,14 @@ public sealed class Fuzzer
                 if (o.Progress is not null && t.Ticks >= nextProgress)
                 {
                     nextProgress = t.Ticks + TimeSpan.TicksPerMillisecond * 500;
-                    o.Progress(new FuzzStats(execs, corpus.Count, failures.Count, t, ilEdges, domain));
+                    o.Progress(new FuzzStats(execs, corpus.Count, failures.Count, t, edgeCount, domain));
                 }
             }
             var parent = corpus[rng.Below(corpus.Count)];
             var other = corpus[rng.Below(corpus.Count)];
             Execute(mutator.Mutate(parent, other, ref rng));
         }
-        var stats = new FuzzStats(execs, corpus.Count, failures.Count, sw.Elapsed, ilEdges, domain);
+        var stats = new FuzzStats(execs, corpus.Count, failures.Count, sw.Elapsed, edgeCount, domain);
         o.Progress?.Invoke(stats);
         return new FuzzRunResult(stats, failures);
     }

@@ -11,7 +11,8 @@ namespace IrqVerify.Cli.Commands;
 /// [--out DIR]: the in-process coverage-guided fuzzer. Prints each distinct failure (invariant ids, the
 /// minimized program, a one-line replay command) and writes it to --out. Also: --replay FILE runs one
 /// finding (parallel groups honoured) with every check after every step; --triage DIR turns raw
-/// inputs (AFL crashes) into minimized findings grouped by invariant; --bench prints throughput.
+/// inputs (AFL++/libFuzzer crashes) into minimized findings grouped by invariant (differential under a
+/// variant, like the fuzzers' own verdict); --bench prints throughput.
 /// Exit 0 when nothing failed, 1 when something did, 2 on bad input.
 /// </summary>
 public static class FuzzCommand
@@ -24,13 +25,14 @@ public static class FuzzCommand
         var corpus = new Option<string?>("--corpus") { Description = "Corpus directory: read as seeds (raw inputs and *.irq programs), new inputs saved there" };
         var seed = new Option<ulong>("--seed") { Description = "Random seed (same seed and --execs: same result)", DefaultValueFactory = _ => 1 };
         var machine = new Option<string?>("--machine") { Description = "Machine configuration JSON (default: the small fuzz machine)" };
-        var outDir = new Option<string>("--out") { Description = "Where findings are written", DefaultValueFactory = _ => "fuzz-findings" };
+        var outDir = new Option<string>("--out") { Description = "Where findings are written", DefaultValueFactory = _ => "irqverify-out/fuzz" };
         var noGroups = new Option<bool>("--no-groups") { Description = "Sequential programs only (no interleaving decisions)" };
         var replay = new Option<string?>("--replay") { Description = "Run one finding file with every check after every step" };
         var triage = new Option<string?>("--triage") { Description = "Directory of raw inputs (e.g. AFL crashes) to minimize into findings under --out" };
         var bench = new Option<bool>("--bench") { Description = "Print reset cost, execs/s and per-invariant check costs" };
+        var strict = new Option<bool>("--strict") { Description = "Caller misuse and known upstream findings fail too" };
         var cmd = new Command("fuzz", "Coverage-guided fuzzing of operation programs (in-process engine)")
-            { budget, execs, variant, corpus, seed, machine, outDir, noGroups, replay, triage, bench };
+            { budget, execs, variant, corpus, seed, machine, outDir, noGroups, replay, triage, bench, strict };
         cmd.SetAction(p =>
         {
             try
@@ -40,12 +42,13 @@ public static class FuzzCommand
                 var variants = Inputs.ParseVariants(p.GetValue(variant));
                 var table = new OpTable(cfg);
                 if (p.GetValue(bench)) { FuzzBench.Run(stdout, cfg); return ExitCodes.Clean; }
-                if (p.GetValue(replay) is { } file) return Replay(file, table, variants, stdout);
+                bool st = p.GetValue(strict);
+                if (p.GetValue(replay) is { } file) return Replay(file, table, variants, st, stdout);
                 string o = p.GetValue(outDir)!;
                 string machineArg = machinePath ?? WriteMachine(o, cfg);
-                if (p.GetValue(triage) is { } dir) return Triage(dir, o, table, variants, machineArg, !p.GetValue(noGroups), stdout);
+                if (p.GetValue(triage) is { } dir) return Triage(dir, o, table, variants, machineArg, !p.GetValue(noGroups), st, stdout);
                 var b = ParseBudget(p.GetValue(budget), p.GetValue(execs) is null);
-                return Fuzz(table, variants, b, p.GetValue(execs), p.GetValue(seed), p.GetValue(corpus), o, machineArg, !p.GetValue(noGroups), stdout);
+                return Fuzz(table, variants, b, p.GetValue(execs), p.GetValue(seed), p.GetValue(corpus), o, machineArg, !p.GetValue(noGroups), st, stdout);
             }
             catch (ModelInputException e)
             {
@@ -96,7 +99,7 @@ public static class FuzzCommand
     }
 
     private static int Fuzz(OpTable table, Variants variants, TimeSpan? budget, long? execs, ulong seed, string? corpus,
-                            string outDir, string machineArg, bool groups, TextWriter stdout)
+                            string outDir, string machineArg, bool groups, bool strict, TextWriter stdout)
     {
         var seeds = Findings.Seeds(table, SeedDirs(corpus), stdout);
         if (corpus is not null) Directory.CreateDirectory(corpus);
@@ -105,7 +108,7 @@ public static class FuzzCommand
         bool interactive = !Console.IsOutputRedirected && ReferenceEquals(stdout, Console.Out);
         DateTime lastLine = DateTime.MinValue;
         var exec = new FuzzExecutor(table, variants);
-        var fuzzer = new Fuzzer(exec);
+        var fuzzer = new Fuzzer(exec, strict);
         var result = fuzzer.Run(new FuzzOptions
         {
             Seed = seed,
@@ -128,12 +131,12 @@ public static class FuzzCommand
             },
         });
         if (interactive) stdout.WriteLine();
-        stdout.WriteLine($"done: {Status(result.Stats)}");
+        stdout.WriteLine($"done: {Status(result.Stats)}" + (fuzzer.Excused > 0 ? $"; {fuzzer.Excused} candidate(s) excused as caller misuse or known upstream behaviour (--strict fails them)" : ""));
         return result.Failures.Count == 0 ? ExitCodes.Clean : ExitCodes.Found;
     }
 
     private static string Status(FuzzStats s) =>
-        $"execs {s.Execs} ({s.ExecsPerSecond:F0}/s), corpus {s.Corpus}, features {s.DomainFeatures}, IL edges {s.IlEdges}, distinct failures {s.Failures}, {s.Elapsed.TotalSeconds:F1}s";
+        $"execs {s.Execs} ({s.ExecsPerSecond:F0}/s), corpus {s.Corpus}, features {s.DomainFeatures}, edges {s.Edges}, distinct failures {s.Failures}, {s.Elapsed.TotalSeconds:F1}s";
 
     private static void Report(FuzzFailure f, OpTable table, Variants variants, string outDir, string machineArg, TextWriter stdout)
     {
@@ -156,22 +159,23 @@ public static class FuzzCommand
         return h;
     }
 
-    private static int Replay(string file, OpTable table, Variants variants, TextWriter stdout)
+    private static int Replay(string file, OpTable table, Variants variants, bool strict, TextWriter stdout)
     {
         var fp = FuzzProgram.From(ProgramParser.Parse(Inputs.ReadText(file), file, table.Machine), table, file);
-        var exec = new FuzzExecutor(table, variants) { Thorough = true };
+        var exec = new FuzzExecutor(table, variants) { Thorough = true, Strict = strict };
         string sig = Fuzzer.SignatureOf(exec, fp, out var r);
         stdout.WriteLine($"irqverify fuzz --replay {file} (machine {table.Machine.Name}, variant {variants}): {fp.Calls.Count} call(s), {fp.Groups.Count} parallel group(s)");
-        if (sig.Length == 0) { stdout.WriteLine("OK: every invariant holds"); return ExitCodes.Clean; }
+        if (r is not null) foreach (var (v, c) in r.Excused) stdout.WriteLine($"  {c.Label} {v} — {c.Reason}");
+        if (sig.Length == 0) { stdout.WriteLine("OK: no violation"); return ExitCodes.Clean; }
         stdout.WriteLine($"FAIL: {sig}");
         if (r is not null) foreach (var v in r.Violations) stdout.WriteLine($"  {v}");
         return ExitCodes.Found;
     }
 
-    private static int Triage(string dir, string outDir, OpTable table, Variants variants, string machineArg, bool groups, TextWriter stdout)
+    private static int Triage(string dir, string outDir, OpTable table, Variants variants, string machineArg, bool groups, bool strict, TextWriter stdout)
     {
         if (!Directory.Exists(dir)) throw new ModelInputException(dir, 0, 0, "triage directory not found");
-        var exec = new FuzzExecutor(table, variants);
+        var judge = new DifferentialSignature(new FuzzExecutor(table, variants), strict);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         int inputs = 0;
         foreach (string f in Directory.GetFiles(dir, "*", SearchOption.AllDirectories).OrderBy(s => s, StringComparer.Ordinal))
@@ -180,9 +184,9 @@ public static class FuzzCommand
             inputs++;
             var bytes = File.ReadAllBytes(f);
             var prog = ByteFormat.Decode(bytes, table, groups);
-            string sig = Fuzzer.SignatureOf(exec, prog, out var r);
+            string sig = judge.Of(prog, out var r);
             if (sig.Length == 0 || !seen.Add(sig)) continue;
-            var min = new Minimizer(p => Fuzzer.SignatureOf(exec, p, out _), table);
+            var min = new Minimizer(judge.Of, table);
             var small = min.Minimize(prog, sig, r?.FirstCall);
             Report(new FuzzFailure(sig, small, small.Print(table), bytes, 0, TimeSpan.Zero, min.Attempts), table, variants, outDir, machineArg, stdout);
         }
