@@ -37,32 +37,17 @@ public static class CoyoteExplore
             return ExitCodes.Clean;
         }
         var f = r.Minimized!;
-        stdout.WriteLine($"FOUND after {r.FoundAt} Coyote iteration(s) in {r.TimeToFound.TotalSeconds:F3}s: {r.Found!.Summary}");
-        stdout.WriteLine($"minimized: {r.Found.Preemptions} -> {f.Preemptions} preemption(s), {r.Found.RunSteps} -> {f.RunSteps} step(s)");
-        foreach (var m in f.Messages.Take(6)) stdout.WriteLine("  " + m);
         string dir = Path.GetFullPath(outDir ?? "irqverify-out");
-        Directory.CreateDirectory(dir);
         string stem = $"{s.Name}{string.Concat(v.Enabled().Select(n => "-" + n))}-coyote";
-        string file = Path.Combine(dir, stem + ".schedule");
-        ScheduleFile.From(s, v, f, $"coyote {r.Strategy} seed {o.Seed}, iteration {r.FoundAt}").Save(file);
+        if (r.BugReport is { } bug) stdout.WriteLine($"coyote: {bug}");
+        ExploreCommand.PrintFailure(s, v, r.Found!, f, $"{r.FoundAt} Coyote iteration(s)", r.TimeToFound, dir, stem,
+            $"coyote {r.Strategy} seed {o.Seed}, iteration {r.FoundAt}", stdout);
         string? trace = null;
         if (r.ReproducibleTrace is { Length: > 0 } t && o.ReproducibleTrace is null)
         {
             trace = Path.Combine(dir, stem + ".trace.json");
             File.WriteAllText(trace, t);
         }
-        var replay = Replayer.Run(s, v, f.Log);
-        stdout.WriteLine();
-        stdout.WriteLine("decision log:");
-        stdout.Write(f.FormatLog());
-        stdout.WriteLine();
-        stdout.WriteLine("timeline:");
-        stdout.Write(replay.Timeline.Print());
-        stdout.WriteLine();
-        if (r.BugReport is { } bug) stdout.WriteLine($"coyote: {bug}");
-        stdout.WriteLine($"FAIL: {f.Summary} (violated: {string.Join(", ", f.Ids)})");
-        stdout.WriteLine($"schedule written to {file}");
-        stdout.WriteLine($"replay: irqverify replay {file}");
         if (trace is not null)
         {
             stdout.WriteLine($"coyote trace written to {trace}");

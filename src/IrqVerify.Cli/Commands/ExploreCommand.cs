@@ -156,15 +156,22 @@ public static class ExploreCommand
                 stdout.WriteLine($"OK: {r.Schedules} schedules, no violation ({r.Elapsed.TotalSeconds:F2}s, {rate}{(r.States > 0 ? $", {r.States} states" : "")}); not exhaustive");
             return ExitCodes.Clean;
         }
-        var f = r.Minimized!;
-        stdout.WriteLine($"FOUND after {r.FoundAt} schedule(s) in {r.TimeToFound.TotalSeconds:F3}s: {r.Found!.Summary}");
-        stdout.WriteLine($"minimized: {r.Found.Preemptions} -> {f.Preemptions} preemption(s), {r.Found.RunSteps} -> {f.RunSteps} step(s)");
-        foreach (var m in f.Messages.Take(6)) stdout.WriteLine("  " + m);
         string dir = Inputs.OutDir(outPath, "explore");
+        PrintFailure(s, v, r.Found!, r.Minimized!, $"{r.FoundAt} schedule(s)", r.TimeToFound, dir, s.Name + string.Concat(v.Enabled().Select(n => "-" + n)),
+            $"{r.Strategy} seed {o.Seed}, schedule {r.FoundAt}", stdout);
+        return ExitCodes.Found;
+    }
+
+    /// <summary>What every exploration engine prints for a failure: the minimized failure, its
+    /// decision log and timeline, the schedule file it wrote (DIR/STEM.schedule) and the replay line.</summary>
+    public static string PrintFailure(Scenario s, Variants v, Failure found, Failure f, string after, TimeSpan time, string dir, string stem, string foundBy, TextWriter stdout)
+    {
+        stdout.WriteLine($"FOUND after {after} in {time.TotalSeconds:F3}s: {found.Summary}");
+        stdout.WriteLine($"minimized: {found.Preemptions} -> {f.Preemptions} preemption(s), {found.RunSteps} -> {f.RunSteps} step(s)");
+        foreach (var m in f.Messages.Take(6)) stdout.WriteLine("  " + m);
         Directory.CreateDirectory(dir);
-        string file = Path.Combine(dir, $"{s.Name}{string.Concat(v.Enabled().Select(n => "-" + n))}.schedule");
-        var sf = ScheduleFile.From(s, v, f, $"{r.Strategy} seed {o.Seed}, schedule {r.FoundAt}");
-        sf.Save(file);
+        string file = Path.Combine(dir, stem + ".schedule");
+        ScheduleFile.From(s, v, f, foundBy).Save(file);
         var replay = Replayer.Run(s, v, f.Log);
         stdout.WriteLine();
         stdout.WriteLine("decision log:");
@@ -176,6 +183,6 @@ public static class ExploreCommand
         stdout.WriteLine($"FAIL: {f.Summary} (violated: {string.Join(", ", f.Ids)})");
         stdout.WriteLine($"schedule written to {file}");
         stdout.WriteLine($"replay: irqverify replay {file}");
-        return ExitCodes.Found;
+        return file;
     }
 }
