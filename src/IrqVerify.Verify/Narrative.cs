@@ -102,7 +102,7 @@ public static class Narrative
             "vector_activate" => $"{Irq(0)} is activated (gets a vector)",
             "vector_deactivate" => $"{Irq(0)} is deactivated",
             "vector_free" => $"{Irq(0)} is freed",
-            "apic_raise" => $"vector {Arg(1)} is raised on CPU{Arg(0)}",
+            "apic_raise" => $"the device fires {Irq(0)} at its current target",
             "interrupt" => $"CPU{Arg(0)} takes its pending interrupt",
             "cleanup_timer" => $"the vector cleanup timer runs on CPU{Arg(0)}",
             "cpu_offline" => $"CPU{Arg(0)} goes offline",
