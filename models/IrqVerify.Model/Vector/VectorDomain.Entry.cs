@@ -70,7 +70,13 @@ public sealed partial class VectorDomain
             _m.Info("apic_raise", $"irq {irq} fired at the shutdown vector: discarded");
             return Errno.Ok;
         }
-        _m.Irq.NoteRaised(d);
+        // The managed-irq contract, as for PCI devices (PciBus.Emit): the driver quiesces the device
+        // before the last CPU of a managed irq goes; an irq parked in managed shutdown by
+        // irq_startup's IRQ_STARTUP_ABORT may still hold a vector on its dead CPU, and what the device
+        // sends there is lost, but nobody owes a handler run for it.
+        if (d is { Managed: true, ManagedShutdown: true, Action: not null })
+            _m.Misuse("apic_raise", $"irq {irq} raised while a managed irq shut down with its last CPU: the driver must quiesce the device first");
+        else _m.Irq.NoteRaised(d);
         Deliver(a.HwCpu, a.HwVector);
         return Errno.Ok;
     }

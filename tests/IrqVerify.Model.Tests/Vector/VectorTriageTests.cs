@@ -81,4 +81,20 @@ public class VectorTriageTests
         Assert.Equal((0, 0), (m.Matrix.Map(2).Allocated, m.Matrix.Map(2).ManagedAllocated));
         Assert.Equal(1, m.Irqs[24]!.Invocations);
     }
+
+    /// <summary>Fuzz finding (seed 3, I-G2): the same irq raised by its device while parked in managed
+    /// shutdown, its vector still on dead CPU2. The interrupt is lost in Linux too; the managed-irq
+    /// contract has the driver quiesce the device first, so the raise is caller misuse (as for PCI
+    /// devices) and no handler run is owed: no I-G2 after CPU0's online restarts the irq.</summary>
+    [Fact]
+    public void Raising_a_managed_irq_in_managed_shutdown_is_misuse_and_owes_no_handler()
+    {
+        var (m, r) = ProgramKit.Run("irq0 = vector_alloc({0,2}, managed)\ncpu_offline(0)\nvector_activate(irq0)\ncpu_offline(2)\n" +
+                                    "request_irq(irq0)\napic_raise(irq0)\ncpu_online(0)\n");
+        Assert.True(r.Ok, string.Join("\n", r.Violations));
+        Assert.Contains(m.Diagnostics.Items, d => d.Severity == Severity.Misuse && d.Rule == "apic_raise");
+        Assert.Equal(1, m.Vector.DroppedDeliveries);
+        Assert.False(m.Irqs[24]!.AwaitingHandler);
+        Assert.Equal(0, m.Irqs[24]!.Invocations);
+    }
 }
