@@ -53,4 +53,20 @@ public class MisuseTaintTests
         Assert.Contains(Run(text).Machine.Diagnostics.Items, d => d.Rule == "free_irq");
         Assert.Equal(FindingClass.Violation, At(text, 4, "I-G2", "irq 24: an interrupt was raised but its handler never ran (lost interrupt)"));
     }
+
+    /// <summary>Fuzz finding: the taint follows the damage. The leaked irq 24, started again, rewrites
+    /// MSI-X entry 0, which the new allocation gave to irq 25 (I-V8, misuse: it names irq 24); irq 25's
+    /// interrupt then reaches irq 24, and the I-G2 about irq 25 is the same misuse's doing.</summary>
+    [Fact]
+    public void An_irq_named_by_a_misuse_finding_is_tainted_too()
+    {
+        var c = RegressionCorpus.Load().Single(x => Path.GetFileName(x.Path) == "misuse-chain-leaked-irq-rewrites-entry.irq");
+        var o = ScenarioRunner.Run(c.Scenario);
+        Assert.True(o.Ok, o.Describe());
+        Assert.Contains(o.Excused, x => x.Violation.Id == "I-V8" && x.Violation.Message.Contains("irq 25", StringComparison.Ordinal));
+        var g2 = Assert.Single(o.Excused, x => x.Violation.Id == "I-G2");
+        Assert.Equal("irq 25: an interrupt was raised but its handler never ran (lost interrupt)", g2.Violation.Message);
+        Assert.Equal("irq 25 was left outside the contract by an earlier misuse finding of this run", g2.Class.Reason);
+        Assert.Contains("I-G2", ScenarioRunner.Run(c.Scenario, strict: true).FailedIds);
+    }
 }

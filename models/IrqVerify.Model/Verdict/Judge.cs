@@ -14,7 +14,9 @@ namespace IrqVerify.Model.Verdict;
 /// misuse (the abstract specification has no behaviour for a broken contract); and a violation
 /// naming an object (irq, device) that a misuse reported under an invariant id left outside the
 /// contract — such a misuse is one the kernel carries out (a descriptor leaked with its irq live).
-/// A misuse reported under a function name was refused and changed nothing, so it taints nothing.</para>
+/// A misuse reported under a function name was refused and changed nothing, so it taints nothing.
+/// The taint follows the damage: an irq named by a finding already classed as misuse (the leaked
+/// irq 24 rewrote the MSI-X entry that now belongs to irq 25) is outside the contract too.</para>
 /// <para>Known upstream behaviour: <see cref="KnownFindings"/> F1..F4, recognised from the state
 /// and from the INFO lines the model writes where Linux loses the interrupt.</para>
 /// </summary>
@@ -22,12 +24,14 @@ public sealed partial class Judge
 {
     private readonly HashSet<int> _f1Irqs = new();
     private readonly HashSet<string> _f1Entries = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _tainted = new(StringComparer.Ordinal);
 
     /// <summary>Forgets what this run saw (a new run on a machine booted or restored afresh).</summary>
     public void Reset()
     {
         _f1Irqs.Clear();
         _f1Entries.Clear();
+        _tainted.Clear();
     }
 
     /// <summary>Irqs seen in F1's window in this run.</summary>
@@ -37,8 +41,20 @@ public sealed partial class Judge
     public Classification Classify(Machine m, Violation v)
     {
         var known = Known(m, v);
-        if (Misuse(m.Diagnostics.Items, v) is { } why) return Classification.Misuse(why);
+        if ((Misuse(m.Diagnostics.Items, v) ?? Tainted(v)) is { } why)
+        {
+            foreach (Match x in IrqName().Matches(v.Message)) _tainted.Add(x.Value);
+            return Classification.Misuse(why);
+        }
         return known is null ? Classification.Violation : Classification.Known(known);
+    }
+
+    /// <summary>A violation naming an irq that an earlier misuse finding of this run named.</summary>
+    private string? Tainted(Violation v)
+    {
+        foreach (Match x in IrqName().Matches(v.Message))
+            if (_tainted.Contains(x.Value)) return $"{x.Value} was left outside the contract by an earlier misuse finding of this run";
+        return null;
     }
 
     // ---------------------------------------------------------------- caller misuse
