@@ -5,7 +5,7 @@ namespace IrqVerify.Model.Verdict;
 public sealed record KnownFinding(string Id, string Title, string Reason);
 
 /// <summary>
-/// The catalogue of known upstream findings (docs/known-findings.md has the long form; each is
+/// The catalogue of known upstream findings (docs/model.md has the long form; each is
 /// pinned as a regression program in tests/regressions/).
 /// </summary>
 public static class KnownFindings
