@@ -15,6 +15,24 @@ public sealed class LockTable
 
     public int HeldCount => _held.Count;
 
+    /// <summary>May thread <paramref name="id"/> (on a CPU) run? Not while another thread holds
+    /// stop_machine: every other CPU is parked in the stopper with interrupts off.</summary>
+    public bool StopperAllows(int id)
+    {
+        for (int i = 0; i < _held.Count; i++)
+            if (_held[i].Lock.Kind == LockKind.StopMachine) return _held[i].Owner == id;
+        return true;
+    }
+
+    /// <summary>Does a thread other than <paramref name="id"/> hold a spinning lock (see
+    /// <see cref="LockRef.Spins"/>)? stop_machine waits for it: its holder cannot be preempted.</summary>
+    public bool SpinlockHeldByOther(int id)
+    {
+        for (int i = 0; i < _held.Count; i++)
+            if (_held[i].Lock.Spins && _held[i].Owner != id) return true;
+        return false;
+    }
+
     /// <summary>Requires the lock to be free (the scheduler only runs a step whose Needs is free).</summary>
     public bool TryAcquire(LockRef l, int owner)
     {

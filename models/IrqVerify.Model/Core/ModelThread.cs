@@ -30,9 +30,10 @@ public sealed class ModelThread
     public bool Done { get; private set; }
     public int StepsTaken { get; private set; }
 
-    /// <summary>May this thread take its next step now (not done, lock free, wait condition true)?</summary>
+    /// <summary>May this thread take its next step now (not done, not a CPU parked by another
+    /// thread's stop_machine, lock free, wait condition true)?</summary>
     public bool IsEnabled(LockTable locks) =>
-        !Done && locks.IsFree(Pending.Needs) && (Pending.Until is null || Pending.Until());
+        !Done && (Cpu < 0 || locks.StopperAllows(Id)) && locks.IsFree(Pending.Needs) && (Pending.Until is null || Pending.Until());
 
     /// <summary>
     /// Runs one atomic step. Requires <see cref="IsEnabled"/>. Returns the point reached.

@@ -37,6 +37,9 @@ public enum LockKind : byte
     XenInfoLock,
     /// <summary>Per-device MSI descriptor mutex, msi_lock_descs() (index = device index).</summary>
     MsiDescLock,
+    /// <summary>stop_machine (kernel/stop_machine.c): while one thread holds it every other CPU spins
+    /// in multi_cpu_stop with interrupts off; only devices and the hypervisor act.</summary>
+    StopMachine,
 }
 
 public readonly record struct LockRef(LockKind Kind, int Index = 0)
@@ -48,6 +51,12 @@ public readonly record struct LockRef(LockKind Kind, int Index = 0)
     public static LockRef Msi(int device) => new(LockKind.MsiLock, device);
     public static LockRef XenInfo(int irq) => new(LockKind.XenInfoLock, irq);
     public static LockRef MsiDescs(int device) => new(LockKind.MsiDescLock, device);
+    public static readonly LockRef StopMachine = new(LockKind.StopMachine);
+
+    /// <summary>A spinning lock (raw spinlock, interrupts off): its holder cannot be preempted, so
+    /// stop_machine cannot start while another CPU holds one. Mutexes (irq_mapping_update_lock, the
+    /// MSI descriptor mutex) sleep and do not hold stop_machine off.</summary>
+    public bool Spins => Kind is LockKind.VectorLock or LockKind.DescLock or LockKind.MsiLock or LockKind.XenInfoLock;
     public override string ToString() => Kind switch
     {
         LockKind.VectorLock => "vector_lock",
@@ -56,6 +65,7 @@ public readonly record struct LockRef(LockKind Kind, int Index = 0)
         LockKind.MsiLock => $"msi_lock(dev{Index})",
         LockKind.XenInfoLock => $"info_lock({Index})",
         LockKind.MsiDescLock => $"msi_descs_lock(dev{Index})",
+        LockKind.StopMachine => "stop_machine",
         _ => "none",
     };
 }

@@ -95,16 +95,19 @@ public sealed partial class VectorDomain
         int v = c.State == CpuState.Online ? c.Irr.HighestSet() : -1;
         if (v < 0) { r.Set(-1); yield break; }
         c.Irr.Clear(v);
+        _inIrq++;
         int entry = c.VectorIrq[v];
         if (IsDesc(entry) && _m.Irqs[entry] is { } d && d.Chip is not null)
         {
             if (Apic(entry) is { MoveInProgress: true } a && a.Cpu == cpu && a.Vector == v) a.NewVectorHit = true;
             foreach (var s in _m.Irq.HandleIrq(d, cpu)) yield return s;
+            _inIrq--;
             r.Set(v);
             yield break;
         }
         yield return Sched.Under("call_irq_handler.reevaluate_vector", LockRef.VectorLock);
         ReevaluateVector(c, v, entry);
+        _inIrq--;
         r.Set(v);
     }
 

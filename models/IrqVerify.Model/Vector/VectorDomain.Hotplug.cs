@@ -8,12 +8,14 @@ namespace IrqVerify.Model.Vector;
 public sealed partial class VectorDomain
 {
     /// <summary>
-    /// Offline <paramref name="cpu"/> (runs on it, serialised by cpu_hotplug_lock):
-    /// lapic_can_unplug_cpu (-ENOSPC refusal, I-V17) → cpu_disable_common clears the CPU from the
-    /// online mask and drops vector_lock — the K2 window, where other CPUs complete moves — →
-    /// fixup_irqs (migrate every irq, then retrigger what is pending in this IRR, I-V19) →
-    /// lapic_offline (flush the cleanup queue, matrix offline, cancel the timer). -EINVAL: not
-    /// online; -EBUSY: the last online CPU.
+    /// Offline <paramref name="cpu"/> (serialised by cpu_hotplug_lock). takedown_cpu runs
+    /// take_cpu_down under stop_machine: it starts once no other CPU holds a spinlock or runs an
+    /// interrupt handler, and from then until the CPU is dead no other CPU runs kernel code; only
+    /// devices (and the hypervisor) act. Inside: lapic_can_unplug_cpu (-ENOSPC refusal, I-V17) →
+    /// cpu_disable_common clears the CPU from the online mask → fixup_irqs (migrate every irq, wait
+    /// for interrupts in flight, then retrigger what is pending in this IRR, I-V19) → lapic_offline
+    /// (flush the cleanup queue, matrix offline, cancel the timer). -EINVAL: not online; -EBUSY: the
+    /// last online CPU.
     /// </summary>
     public IEnumerable<Sched> CpuOffline(int cpu, OpResult r)
     {
@@ -22,16 +24,19 @@ public sealed partial class VectorDomain
         if (OnlineMask.Count == 1) { r.Fail(Errno.EBUSY); yield break; }
         _hotplugBusy = true;
 
-        yield return Sched.Under("lapic_can_unplug_cpu", LockRef.VectorLock);
+        int me = _m.CurrentThreadId;
+        yield return Sched.When("stop_machine.lapic_can_unplug_cpu", () => StopMachineMayStart(me));
+        _m.Acquire(LockRef.StopMachine);
         var e = CanUnplug(cpu);
-        if (e != Errno.Ok) { _hotplugBusy = false; r.Fail(e); yield break; }
+        if (e != Errno.Ok) { _m.Release(LockRef.StopMachine); _hotplugBusy = false; r.Fail(e); yield break; }
 
         yield return Sched.Under("cpu_disable_common", LockRef.VectorLock);
         OnlineMask = OnlineMask.Without(cpu);
         _cpus[cpu].State = CpuState.GoingDown;
         _m.Trace?.Effect($"hotplug: CPU{cpu} cleared from cpu_online_mask");
 
-        // vector_lock released before fixup_irqs(): interrupts elsewhere may complete moves here.
+        // vector_lock is dropped before fixup_irqs(), but under stop_machine only devices act here:
+        // they still latch interrupts into this CPU's IRR.
         yield return Sched.At("cpu_disable_common.fixup_irqs");
         foreach (var s in CpuHotplug.MigrateAllOffThisCpu(_m, cpu)) yield return s;
 
@@ -40,9 +45,15 @@ public sealed partial class VectorDomain
 
         yield return Sched.Under("lapic_offline", LockRef.VectorLock);
         LapicOffline(cpu);
+        _m.Release(LockRef.StopMachine);
         _hotplugBusy = false;
         r.Set(0);
     }
+
+    /// <summary>multi_cpu_stop needs every other CPU in its stopper thread: none may hold a spinlock
+    /// (it cannot be preempted) or be inside an interrupt handler or a Xen upcall (interrupts off).</summary>
+    private bool StopMachineMayStart(int me) =>
+        !_m.Locks.SpinlockHeldByOther(me) && _inIrq == 0 && (_m.Xen is null || !_m.Xen.UpcallRunning);
 
     /// <summary>lapic_can_unplug_cpu: refuse if the CPU's non-managed vectors do not fit elsewhere.</summary>
     private Errno CanUnplug(int cpu)

@@ -26,6 +26,8 @@ public sealed partial class VectorDomain
     private readonly ApicCpu[] _cpus;
     private readonly ApicData?[] _apic;
     private bool _hotplugBusy;
+    /// <summary>CPUs inside common_interrupt (interrupts off): stop_machine waits for them.</summary>
+    private int _inIrq;
 
     public VectorDomain(Machine m)
     {
@@ -468,6 +470,7 @@ public sealed partial class VectorDomain
         if (o._cpus.Length != _cpus.Length || o._apic.Length != _apic.Length) throw new ArgumentException("vector domain shape differs", nameof(o));
         OnlineMask = o.OnlineMask;
         _hotplugBusy = o._hotplugBusy;
+        _inIrq = o._inIrq;
         LastUnplugCheck = o.LastUnplugCheck;
         LastAssign = o.LastAssign;
         DroppedDeliveries = o.DroppedDeliveries;
@@ -523,6 +526,7 @@ public sealed partial class VectorDomain
     {
         h.Add(OnlineMask.Bits);
         h.Add(_hotplugBusy);
+        h.Add(_inIrq);
         foreach (var c in _cpus) c.Hash(ref h);
         foreach (var a in LiveApic()) a.Hash(ref h);
         if (LastUnplugCheck is { } u) { h.Add(u.Cpu); h.Add(u.ToMove); h.Add(u.Available); h.Add(u.NonManagedAllocated); h.Add((int)u.Result); }

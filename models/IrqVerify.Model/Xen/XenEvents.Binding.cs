@@ -104,6 +104,21 @@ public sealed partial class XenEvents
         M.Acquire(LockRef.IrqMappingUpdate);
     }
 
+    /// <summary>A per-CPU bind: cpus_read_lock (the hotplug callback's context, see
+    /// <see cref="CpusReadLock"/>), then irq_mapping_update_lock. Released by <see cref="UnlockMappingPercpu"/>.</summary>
+    private IEnumerable<Sched> LockMappingPercpu(string op)
+    {
+        yield return new Sched(op + ".irq_mapping_update_lock", LockRef.IrqMappingUpdate, () => !_hotplugWriter);
+        _hotplugReaders++;
+        M.Acquire(LockRef.IrqMappingUpdate);
+    }
+
+    private void UnlockMappingPercpu()
+    {
+        M.Release(LockRef.IrqMappingUpdate);
+        _hotplugReaders--;
+    }
+
     // ------------------------------------------------------------------ bind operations
 
     /// <summary>
@@ -178,7 +193,7 @@ public sealed partial class XenEvents
     {
         if (virq is < 0 or >= XenVirq.NrVirqs || cpu < 0 || cpu >= Vcpus) { r.Fail(Errno.EINVAL); yield break; }
         bool percpu = XenVirq.IsPerCpu(virq);
-        foreach (var s in LockMapping("bind_virq_to_irq")) yield return s;
+        foreach (var s in percpu ? LockMappingPercpu("bind_virq_to_irq") : LockMapping("bind_virq_to_irq")) yield return s;
         try
         {
             int irq = VirqToIrq[cpu][virq];
@@ -202,7 +217,7 @@ public sealed partial class XenEvents
         }
         finally
         {
-            M.Release(LockRef.IrqMappingUpdate);
+            if (percpu) UnlockMappingPercpu(); else M.Release(LockRef.IrqMappingUpdate);
         }
     }
 
@@ -210,7 +225,7 @@ public sealed partial class XenEvents
     public IEnumerable<Sched> BindIpiToIrq(int ipi, int cpu, OpResult r)
     {
         if (ipi is < 0 or >= XenVirq.NrIpis || cpu < 0 || cpu >= Vcpus) { r.Fail(Errno.EINVAL); yield break; }
-        foreach (var s in LockMapping("bind_ipi_to_irq")) yield return s;
+        foreach (var s in LockMappingPercpu("bind_ipi_to_irq")) yield return s;
         try
         {
             int irq = IpiToIrq[cpu][ipi];
@@ -239,7 +254,7 @@ public sealed partial class XenEvents
         }
         finally
         {
-            M.Release(LockRef.IrqMappingUpdate);
+            UnlockMappingPercpu();
         }
     }
 

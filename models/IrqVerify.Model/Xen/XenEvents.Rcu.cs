@@ -16,6 +16,16 @@ public sealed partial class XenEvents
     internal int[] IrqEpoch => _irqEpoch ??= new int[Vcpus];
     private int[]? _irqEpoch;
 
+    /// <summary>Is some vCPU inside its event upcall (interrupts off)?</summary>
+    internal bool UpcallRunning
+    {
+        get
+        {
+            foreach (long t in UpcallStart) if (t >= 0) return true;
+            return false;
+        }
+    }
+
     private void RcuReadLock(int vcpu) => UpcallStart[vcpu] = ++_rcuClock;
 
     private void RcuReadUnlock(int vcpu)

@@ -70,15 +70,19 @@ public sealed partial class XenEvents
     }
 
     /// <summary>
-    /// A vCPU goes offline: it leaves the online mask (after its running upcall), its per-CPU
-    /// VIRQs/IPIs are unbound (xen_smp_intr_free / timer teardown), every other channel bound to
-    /// it is moved to an online vCPU (fixup_irqs), then the ABI's per-CPU teardown runs (2L: clear
-    /// its cpu_evtchn_mask; FIFO: drain its queues, dropping events). -EBUSY for the last vCPU.
+    /// A vCPU goes offline (cpu_down, cpu_hotplug_lock held for writing): it leaves the online mask
+    /// (after its running upcall), its per-CPU VIRQs/IPIs are unbound (xen_smp_intr_free / timer
+    /// teardown), every other channel bound to it is moved to an online vCPU (fixup_irqs), then the
+    /// ABI's per-CPU teardown runs (2L: clear its cpu_evtchn_mask; FIFO: drain its queues, dropping
+    /// events). -EBUSY for the last vCPU.
     /// </summary>
     public IEnumerable<Sched> VcpuOffline(int vcpu, OpResult r)
     {
         if (vcpu < 0 || vcpu >= Vcpus || !Online.Contains(vcpu)) { r.Fail(Errno.EINVAL); yield break; }
         if (Online.Count == 1) { r.Fail(Errno.EBUSY); yield break; }
+        yield return Sched.When("cpu_hotplug_lock", () => HotplugWriterMayEnter);
+        if (!Online.Contains(vcpu) || Online.Count == 1) { r.Fail(Online.Count == 1 ? Errno.EBUSY : Errno.EINVAL); yield break; }
+        _hotplugWriter = true;
         if (UpcallStart[vcpu] >= 0) yield return Sched.When("xen_vcpu_offline.upcall_done", () => UpcallStart[vcpu] < 0);
         Online = Online.Without(vcpu);
         GoingOffline[vcpu] = true;
@@ -102,15 +106,42 @@ public sealed partial class XenEvents
         yield return Sched.At("xen_vcpu_offline.percpu_deinit");
         Abi.PercpuDeinit(vcpu);
         GoingOffline[vcpu] = false;
+        _hotplugWriter = false;
         M.Trace?.Effect($"xen: vcpu{vcpu} offline");
         r.Set(0);
     }
+
+    /// <summary>
+    /// cpu_hotplug_lock as the Xen side sees it. Per-CPU VIRQ and IPI channels are bound from the CPU
+    /// hotplug callbacks (xen_smp_intr_init, xen_setup_timer) or under cpus_read_lock, so they never
+    /// overlap that vCPU's offline or online: binders are readers, offline and online the writer.
+    /// </summary>
+    private bool _hotplugWriter;
+    private int _hotplugReaders;
+    private bool HotplugWriterMayEnter => !_hotplugWriter && _hotplugReaders == 0;
+
+    /// <summary>cpus_read_lock for a per-CPU bind (released with <see cref="CpusReadUnlock"/>).</summary>
+    private IEnumerable<Sched> CpusReadLock(string point)
+    {
+        yield return Sched.When(point + ".cpus_read_lock", () => !_hotplugWriter);
+        _hotplugReaders++;
+    }
+
+    private void CpusReadUnlock() => _hotplugReaders--;
 
     /// <summary>Per vCPU: between leaving the online mask and the per-CPU ABI teardown.</summary>
     internal bool[] GoingOffline => _goingOffline ??= new bool[Vcpus];
     private bool[]? _goingOffline;
 
-    /// <summary>A vCPU comes online (fresh per-CPU ABI state).</summary>
+    /// <summary>A vCPU comes online (cpu_up, cpu_hotplug_lock held for writing): fresh per-CPU ABI state.</summary>
+    public IEnumerable<Sched> VcpuOnlineOp(int vcpu, OpResult r)
+    {
+        yield return Sched.When("cpu_hotplug_lock", () => HotplugWriterMayEnter);
+        var e = VcpuOnline(vcpu);
+        if (e == Errno.Ok) r.Set(0); else r.Fail(e);
+    }
+
+    /// <summary>The body of <see cref="VcpuOnlineOp"/>, for callers that hold the hotplug lock.</summary>
     public Errno VcpuOnline(int vcpu)
     {
         if (vcpu < 0 || vcpu >= Vcpus || Online.Contains(vcpu)) return Errno.EINVAL;

@@ -254,6 +254,8 @@ public sealed partial class XenEvents
         else if (_goingOffline is not null) Array.Clear(_goingOffline);
         Online = o.Online;
         Jiffies = o.Jiffies;
+        _hotplugWriter = o._hotplugWriter;
+        _hotplugReaders = o._hotplugReaders;
     }
 
     public void Hash(ref StateHasher h)
@@ -278,6 +280,8 @@ public sealed partial class XenEvents
         h.Add(Online.Bits);
         h.Add(Jiffies);
         h.Add(RcuPending.Count);
+        h.Add(_hotplugWriter);
+        h.Add(_hotplugReaders);
     }
 
     public void Dump(TextWriter w)

@@ -64,7 +64,7 @@ public static class XenOps
             (m, a, r) => Xen(m, r)?.VcpuOffline(a.Int(0), r) ?? [],
             "take a vCPU offline: unbind its per-CPU channels, move the rest, per-CPU ABI teardown"));
         c.Add(new OpSpec("xen_vcpu_online", [ParamSpec.Cpu("vcpu")], ResultKind.None, -1,
-            (m, a, r) => Once(m, x => { var e = x.VcpuOnline(a.Int(0)); if (e == Errno.Ok) r.Set(0); else r.Fail(e); }),
+            (m, a, r) => Xen(m, r)?.VcpuOnlineOp(a.Int(0), r) ?? [],
             "bring a vCPU online"));
         c.Add(new OpSpec("xen_set_abi", [ParamSpec.Word("abi", "2l", "fifo")], ResultKind.None, -1,
             (m, a, r) => Once(m, x => { var e = x.SetAbi(a.Int(0) == 0 ? "2l" : "fifo"); if (e == Errno.Ok) r.Set(0); else r.Fail(e); }),

@@ -143,12 +143,14 @@ public class VectorHotplugTests
         Assert.Equal(Array.Empty<string>(), Fired(m));
     }
 
-    /// <summary>§2.8 / K2: an interrupt completes the move on the new target inside the window
-    /// between "CPU1 cleared from cpu_online_mask" and fixup_irqs.</summary>
+    /// <summary>§2.8 / K2: the interrupt that completes the move on the new target cannot run inside
+    /// the window between "CPU1 cleared from cpu_online_mask" and fixup_irqs: take_cpu_down runs under
+    /// stop_machine, CPU0 spins in the stopper with interrupts off. It runs after CPU1 is dead; the
+    /// fixed kernel force-completed the move in fixup_irqs, K2 only forgets the old vector then.</summary>
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void K2_offline_window_interleaving_leaks_the_old_vector_only_under_the_variant(bool k2)
+    public void K2_interrupt_on_the_new_target_waits_for_stop_machine_and_finds_the_old_cpu_dead(bool k2)
     {
         var m = k2 ? NewMachine(variants: "K2") : NewMachine();
         int irq = Alloc(m, CpuMask.Of(1));
@@ -162,31 +164,64 @@ public class VectorHotplugTests
         var offline = new ModelThread(1, "cpu1:cpu_offline", 1, m.Vector.CpuOffline(1, ro));
         StepUntil(m, offline, "cpu_disable_common.fixup_irqs");
         Assert.False(m.Vector.OnlineMask.Contains(1));
+        Assert.Equal(1, m.Locks.OwnerOf(LockRef.StopMachine));
 
         var ri = new OpResult();
         var intr = new ModelThread(2, "cpu0:interrupt", 0, m.Vector.Interrupt(0, ri));
-        Finish(m, intr);
-        Assert.Equal(1, m.Irqs[irq]!.Invocations);
-        Assert.Contains(m.Diagnostics.Items, d => d.Rule == "__vector_schedule_cleanup");
-        Assert.Equal(0, a.PrevVector);
-
+        Assert.False(intr.IsEnabled(m.Locks));
         Finish(m, offline);
         Assert.True(ro.Ok);
+        Assert.True(m.Locks.IsFree(LockRef.StopMachine));
         if (k2)
         {
             Assert.True(m.Matrix.Map(1).AllocMap.Test(0x20));
-            Assert.Equal(["I-V16", "I-V3"], Fired(m));
+            Assert.Equal((1, 0x20), (a.PrevCpu, a.PrevVector));
         }
         else
         {
             Assert.True(m.Matrix.Map(1).AllocMap.IsEmpty);
-            Assert.Equal(Array.Empty<string>(), Fired(m));
+            Assert.Equal(0, a.PrevVector);
         }
+
+        Finish(m, intr);
+        Assert.Equal(1, m.Irqs[irq]!.Invocations);
+        Assert.Equal(0, a.PrevVector);
+        if (k2)
+        {
+            Assert.Contains(m.Diagnostics.Items, d => d.Rule == "__vector_schedule_cleanup");
+            Assert.Equal(["I-V16", "I-V3"], Fired(m));
+        }
+        else Assert.Equal(Array.Empty<string>(), Fired(m));
 
         FreeIrq(m, irq);
         Run(m, "vector_free", 0, r => VectorAllocationTests.OpsFree(m, irq, r));
         if (k2) Assert.Equal(["I-V16", "I-V3", "I-V4"], Fired(m));
         else Assert.Equal(Array.Empty<string>(), Fired(m));
+    }
+
+    /// <summary>stop_machine starts only when no other CPU is inside an interrupt handler: an offline
+    /// requested while CPU0 runs one waits at its first step until the handler returns.</summary>
+    [Fact]
+    public void Offline_waits_for_a_handler_running_on_another_cpu()
+    {
+        var m = NewMachine();
+        int irq = Alloc(m, CpuMask.Of(0));
+        Request(m, irq);
+        m.Vector.Raise(irq);
+        var intr = new ModelThread(1, "cpu0:interrupt", 0, m.Vector.Interrupt(0, new OpResult()));
+        intr.Step(m);
+        Assert.False(intr.Done);
+        Assert.True(m.Irqs[irq]!.InProgress);
+
+        var ro = new OpResult();
+        var offline = new ModelThread(2, "cpu1:cpu_offline", 1, m.Vector.CpuOffline(1, ro));
+        StepUntil(m, offline, "stop_machine.lapic_can_unplug_cpu");
+        Assert.False(offline.IsEnabled(m.Locks));
+        Finish(m, intr);
+        Assert.True(offline.IsEnabled(m.Locks));
+        Finish(m, offline);
+        Assert.True(ro.Ok);
+        Assert.Equal(Array.Empty<string>(), Fired(m));
     }
 
     /// <summary>K2 (b) without the window: migrate_one_irq skips the irq (its target is CPU0) before

@@ -79,4 +79,42 @@ public class XenRebindTests
         Assert.Equal(Errno.Ok, m.X().VcpuOnline(1));
         Assert.Empty(m.Safety());
     }
+
+    /// <summary>A per-vCPU VIRQ is bound from the hotplug callbacks (or under cpus_read_lock): it never
+    /// overlaps that vCPU's offline. A bind in progress holds the offline off; an offline in progress
+    /// holds the bind off until the vCPU is gone, and the bind then succeeds on the offline vCPU, as
+    /// the CPU-up prepare callback binds before the CPU runs.</summary>
+    [Fact]
+    public void Per_cpu_virq_bind_and_vcpu_offline_are_serialised_by_the_hotplug_lock()
+    {
+        var m = XenKit.New("2l");
+        var bind = XenKit.Thread("bind", 0, m.X().BindVirqToIrq(XenVirq.Timer, 1, new OpResult()));
+        m.StepTo(bind, "bind_virq_to_irq.EVTCHNOP_bind_virq");
+        var ro = new OpResult();
+        var offline = XenKit.Thread("offline", 0, m.X().VcpuOffline(1, ro));
+        offline.Step(m);
+        Assert.Equal("cpu_hotplug_lock", offline.Pending.Point);
+        Assert.False(offline.IsEnabled(m.Locks));
+        m.Finish(bind);
+        int irq = m.X().VirqToIrq[1][XenVirq.Timer];
+        Assert.True(irq >= 0);
+        m.Finish(offline);
+        Assert.True(ro.Ok);
+        Assert.Equal(-1, m.X().VirqToIrq[1][XenVirq.Timer]);
+
+        var ro2 = new OpResult();
+        var offline0 = XenKit.Thread("online", 0, m.X().VcpuOnlineOp(1, ro2));
+        m.Finish(offline0);
+        Assert.True(ro2.Ok);
+        var off = XenKit.Thread("offline", 0, m.X().VcpuOffline(1, new OpResult()));
+        m.StepTo(off, "xen_vcpu_offline.percpu_deinit");
+        var rb = new OpResult();
+        var late = XenKit.Thread("bind", 0, m.X().BindVirqToIrq(XenVirq.Timer, 1, rb));
+        late.Step(m);
+        Assert.False(late.IsEnabled(m.Locks));
+        m.Finish(off);
+        m.Finish(late);
+        Assert.True(rb.Ok);
+        Assert.Empty(m.Safety());
+    }
 }
