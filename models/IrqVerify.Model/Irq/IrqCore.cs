@@ -59,8 +59,20 @@ public sealed class IrqCore(Machine m)
         {
             foreach (var s in SetupAffinity(d)) yield return s;
             StartupEnable(d);
+            // Both callers pass IRQ_RESEND (__setup_irq, irq_restore_affinity_of_irq): an edge that
+            // came in while the irq was disabled, and stayed IRQS_PENDING through a managed
+            // shutdown, is replayed now. IRQ_STARTUP_ABORT returns before the resend.
+            CheckIrqResend(d);
         }
         r.Set(0);
+    }
+
+    /// <summary>check_irq_resend(desc, false) (kernel/irq/resend.c): an interrupt that found the irq
+    /// disabled (IRQS_PENDING) is replayed through the chip's retrigger (apic_retrigger_irq: an IPI
+    /// to the current target); it stays pending when the chip cannot retrigger.</summary>
+    private static void CheckIrqResend(IrqDesc d)
+    {
+        if (d.PendingReplay && d.Chip is not null && d.Chip.Retrigger(d)) d.PendingReplay = false;
     }
 
     /// <summary>The activation half of irq_startup; <paramref name="enable"/> is false for a managed
@@ -236,7 +248,7 @@ public sealed class IrqCore(Machine m)
         if (--d.DisableDepth == 0 && d.Started)
         {
             Unmask(d);
-            if (d.PendingReplay && d.Chip is not null && d.Chip.Retrigger(d)) d.PendingReplay = false;
+            CheckIrqResend(d);
         }
         r.Set(d.DisableDepth);
     }
