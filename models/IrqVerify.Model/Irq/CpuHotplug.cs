@@ -143,13 +143,21 @@ public static class CpuHotplug
         for (int irq = 0; irq < all.Count; irq++)
         {
             var d = all[irq];
-            if (!d.Allocated || d.Owner == IrqOwner.Xen || !d.Managed || d.Action is null || d.Chip is null || !d.Affinity.Contains(cpu)) continue;
-            if (!d.ManagedShutdown) continue;
+            // The unlocked test only saves a scheduling point for irqs that cannot qualify; the
+            // kernel (irq_restore_affinity_of_irq) tests everything under the descriptor lock, so
+            // a free_irq between the two (no lock held here) leaves the irq alone (row VW2).
+            if (!NeedsRestore(d, cpu)) continue;
             yield return Sched.Under("irq_affinity_online_cpu.desc_lock", LockRef.VectorLock);
-            if (!d.ManagedShutdown) continue;
+            if (!NeedsRestore(d, cpu)) continue;
             var r = new OpResult();
             foreach (var s in m.Irq.Startup(d, r)) yield return s;
             m.Trace?.Effect($"hotplug: managed irq {d.Irq} restarted on CPU{cpu} online -> {r.Error.Format()}");
         }
     }
+
+    /// <summary>irq_restore_affinity_of_irq's conditions for irq_startup: a managed irq with an
+    /// action and a chip, the new CPU in its mask, in managed shutdown.</summary>
+    private static bool NeedsRestore(IrqDesc d, int cpu) =>
+        d.Allocated && d.Owner != IrqOwner.Xen && d.Managed && d.Action is not null && d.Chip is not null
+        && d.Affinity.Contains(cpu) && d.ManagedShutdown;
 }

@@ -79,6 +79,10 @@ public sealed class IrqDesc(int irq)
 
     public bool IsPerCpu => Flow == FlowKind.PerCpu;
 
+    /// <summary>IRQD_IRQ_DISABLED: set for a new descriptor and by irq_shutdown / disable_irq,
+    /// cleared by irq_startup and the last enable_irq.</summary>
+    public bool IrqDisabled => !Started || DisableDepth > 0;
+
     /// <summary>Resets every field to the freshly-freed state (irq_free_descs).</summary>
     public void Reset()
     {

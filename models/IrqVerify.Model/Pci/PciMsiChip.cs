@@ -66,10 +66,11 @@ public abstract class PciMsiChip(Machine m, PciBus bus) : IIrqChip
 
     public void Unmask(IrqDesc d) => Bus.MaskIrq(d, false);
 
-    /// <summary>apic_ack_edge; __irq_move_irq masks an unmasked irq around a pending deferred move.</summary>
+    /// <summary>apic_ack_edge; __irq_move_irq masks an unmasked irq around a pending deferred move
+    /// (it returns before masking while the irq is disabled).</summary>
     public IEnumerable<Sched> Ack(IrqDesc d, int cpu)
     {
-        bool wrap = d.MovePending && !d.Masked;
+        bool wrap = d.MovePending && !d.Masked && !d.IrqDisabled;
         if (wrap) Bus.MaskIrq(d, true);
         foreach (var s in M.Vector.AckEdge(d, cpu)) yield return s;
         if (wrap) Bus.MaskIrq(d, false);

@@ -85,7 +85,8 @@ public sealed partial class VectorDomain
     /// common_interrupt on <paramref name="cpu"/>: take the highest pending IRR vector; a descriptor in
     /// vector_irq is handled (flow → chip ack → <see cref="AckEdge"/>); anything else is re-evaluated
     /// under vector_lock (reevaluate_vector): UNUSED → "No irq handler", shutdown/retrigger marks →
-    /// UNUSED, a descriptor installed meanwhile → spurious, ignored. K3: act on the stale unlocked read.
+    /// UNUSED, a descriptor installed meanwhile is handled like the fast path (call_irq_handler).
+    /// K3: act on the stale unlocked read.
     /// Result: the vector taken, or -1 when nothing was pending or the CPU takes no interrupts.
     /// </summary>
     public IEnumerable<Sched> Interrupt(int cpu, OpResult r)
@@ -106,28 +107,39 @@ public sealed partial class VectorDomain
             yield break;
         }
         yield return Sched.Under("call_irq_handler.reevaluate_vector", LockRef.VectorLock);
-        ReevaluateVector(c, v, entry);
+        int again = ReevaluateVector(c, v, entry);
+        // call_irq_handler (arch/x86/kernel/irq.c): a descriptor installed since the unlocked read
+        // is handled after vector_lock is dropped, like the fast path; its flow sees no raise of its
+        // own (a spurious run) and its ack may complete a move.
+        if (IsDesc(again) && _m.Irqs[again] is { } nd && nd.Chip is not null)
+        {
+            if (Apic(again) is { MoveInProgress: true } na && na.Cpu == cpu && na.Vector == v) na.NewVectorHit = true;
+            foreach (var s in _m.Irq.HandleIrq(nd, cpu)) yield return s;
+        }
         _inIrq--;
         r.Set(v);
     }
 
-    private void ReevaluateVector(ApicCpu c, int v, int staleEntry)
+    /// <summary>reevaluate_vector (under vector_lock): the descriptor now installed, or -1 after
+    /// handling a sentinel (UNUSED: "No irq handler"; a SHUTDOWN/RETRIGGERED mark becomes UNUSED).</summary>
+    private int ReevaluateVector(ApicCpu c, int v, int staleEntry)
     {
         int now = c.VectorIrq[v];
         int seen = _m.Variants.K3 ? staleEntry : now;
         if (IsDesc(seen))
         {
-            _m.Trace?.Effect($"entry: CPU{c.Cpu} vector 0x{v:x} set up meanwhile (irq {seen}): spurious, ignored");
-            return;
+            _m.Trace?.Effect($"entry: CPU{c.Cpu} vector 0x{v:x} set up meanwhile (irq {seen}): handled");
+            return seen;
         }
         if (seen == VectorUnused)
         {
             _m.Info("call_irq_handler", $"No irq handler for {c.Cpu}.{v}");
-            return;
+            return -1;
         }
         if (IsDesc(now)) StaleWrites.Add(new StaleEntryWrite(c.Cpu, v, now));
         c.VectorIrq[v] = VectorUnused;
         _m.Trace?.Effect($"entry: CPU{c.Cpu} vector 0x{v:x} {EntryText(seen)} -> UNUSED");
+        return -1;
     }
 
     /// <summary>

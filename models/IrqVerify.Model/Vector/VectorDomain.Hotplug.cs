@@ -74,7 +74,9 @@ public sealed partial class VectorDomain
     /// <summary>
     /// fixup_irqs' scan of the outgoing CPU (no lock: the CPU is already !online): every live vector
     /// pending in the IRR is retriggered at the irq's new target and marked RETRIGGERED; every other
-    /// descriptor entry becomes UNUSED.
+    /// descriptor entry becomes UNUSED. As in fixup_irqs the mark depends only on the chip having an
+    /// irq_retrigger (every modelled chip has) and the IRR bit stays set (the CPU dies with it); a
+    /// retrigger that sent nothing (no vector to send to) is the oracle's stranded record (I-V19).
     /// </summary>
     private void FixupIrqsScan(int cpu)
     {
@@ -86,10 +88,10 @@ public sealed partial class VectorDomain
             if (c.Irr.Test(v))
             {
                 var d = _m.Irqs[entry];
-                if (d?.Chip is not null && d.Chip.Retrigger(d))
+                if (d?.Chip is not null)
                 {
+                    if (!d.Chip.Retrigger(d)) Stranded.Add(new StrandedVector(cpu, v, entry));
                     c.VectorIrq[v] = VectorRetriggered;
-                    c.Irr.Clear(v);
                     _m.Trace?.Effect($"fixup_irqs: CPU{cpu} vector 0x{v:x} pending, irq {entry} retriggered");
                 }
                 else Stranded.Add(new StrandedVector(cpu, v, entry));

@@ -27,8 +27,8 @@ public sealed partial class VectorDomain
 
     /// <summary>
     /// apic_ack_edge on <paramref name="cpu"/>: irq_complete_move (a move completes when the interrupt
-    /// is handled on the new target), then a deferred move on the current target (irq_move_irq),
-    /// then the EOI (not modelled: no ISR state).
+    /// is handled on the new target), then a deferred move on the current target (irq_move_irq; not
+    /// while the irq is disabled), then the EOI (not modelled: no ISR state).
     /// </summary>
     public IEnumerable<Sched> AckEdge(IrqDesc d, int cpu)
     {
@@ -39,7 +39,9 @@ public sealed partial class VectorDomain
             yield return Sched.Under("__vector_schedule_cleanup", LockRef.VectorLock);
             ScheduleCleanup(a);
         }
-        if (d.MovePending)
+        // __irq_move_irq (kernel/irq/migration.c) returns while IRQD_IRQ_DISABLED is set (disable_irq,
+        // or not started: a new or shut-down descriptor): the move stays pending (row V3).
+        if (d.MovePending && !d.IrqDisabled)
             foreach (var s in _m.Irq.MoveMaskedIrq(d)) yield return s;
     }
 
