@@ -267,7 +267,9 @@ public sealed class IrqCore(Machine m)
         if (d is null || d.Chip is null) { r.Fail(Errno.EINVAL); yield break; }
         if (d.Managed || d.IsPerCpu) { r.Fail(Errno.EIO); yield break; }
         if (mask.And(d.Chip.OnlineCpus).IsEmpty) { r.Fail(Errno.EINVAL); yield break; }
-        if (!d.Activated)
+        // irq_set_affinity_deactivated: a reservation-mode activation left IRQD_ACTIVATED clear
+        // (msi_init_virq), so the mask is only stored and the chip is not called.
+        if (!d.Activated || d.ActivatedReserved)
         {
             d.Affinity = mask;
             m.Trace?.Effect($"irq {irq}: not activated, affinity {mask} stored");
