@@ -1,3 +1,5 @@
+using IrqVerify.Model.Verdict;
+
 namespace IrqVerify.Report;
 
 /// <summary>
@@ -18,9 +20,12 @@ public sealed class VerifyReport
     /// <summary>What each engine ran per scenario / generator profile / machine (JUnit test cases).</summary>
     public List<CaseSummary> Cases { get; } = new();
     public List<FailureReport> Failures { get; } = new();
-    public bool Clean => Failures.Count == 0;
-    /// <summary>"violation", "violation,misuse,known": the classes that fail (--fail-on).</summary>
-    public string FailOn { get; init; } = "violation";
+    /// <summary>No finding fails under the policy (findings it excuses may be listed).</summary>
+    public bool Clean => !Failures.Any(f => Policy.Fails(f.Classes));
+    /// <summary>The classes that fail (--fail-on); a violation always does.</summary>
+    public FailPolicy Policy { get; init; } = FailPolicy.Default;
+    /// <summary>"violation", "violation,misuse,known".</summary>
+    public string FailOn => Policy.ToString();
     /// <summary>What the findings database said about findings of earlier runs absent from this one.</summary>
     public List<string> History { get; } = new();
     /// <summary>One command line that re-runs exactly this work (count budgets, same seed).</summary>

@@ -34,7 +34,7 @@ public static class Verifier
             Seed = o.Seed,
             Budget = o.Budget,
             Elapsed = sw.Elapsed,
-            FailOn = o.FailOn.ToString(),
+            Policy = o.FailOn,
         };
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var r in runs)
