@@ -77,7 +77,9 @@ public static class HtmlReport
     {
         string id = Html.Id("failure", i);
         sb.Append($"<section class=\"failure\" id=\"{id}\" data-invariants=\"{Html.Esc(string.Join(" ", f.Invariants))}\">\n");
-        sb.Append($"<h2>{Html.Esc(string.Join(", ", f.Invariants))} <small>found by {Html.Esc(f.Engine)}</small></h2>\n");
+        string classes = f.Classes.Count == 0 ? "" : $"{string.Join(",", f.Classes.Distinct())}, ";
+        string history = f.History is null ? "" : $"; {f.History}";
+        sb.Append($"<h2>{Html.Esc(string.Join(", ", f.Invariants))} <small>{Html.Esc(classes)}found by {Html.Esc(f.Engine)}{Html.Esc(history)}</small></h2>\n");
         sb.Append("<ul class=\"messages\">\n");
         for (int k = 0; k < f.Invariants.Count; k++)
         {

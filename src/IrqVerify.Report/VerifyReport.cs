@@ -1,3 +1,5 @@
+using IrqVerify.Model.Verdict;
+
 namespace IrqVerify.Report;
 
 /// <summary>
@@ -15,14 +17,27 @@ public sealed class VerifyReport
     public TimeSpan Budget { get; init; }
     public TimeSpan Elapsed { get; init; }
     public List<EngineSummary> Engines { get; } = new();
+    /// <summary>What each engine ran per scenario / generator profile / machine (JUnit test cases).</summary>
+    public List<CaseSummary> Cases { get; } = new();
     public List<FailureReport> Failures { get; } = new();
-    public bool Clean => Failures.Count == 0;
+    /// <summary>No finding fails under the policy (findings it excuses may be listed).</summary>
+    public bool Clean => !Failures.Any(f => Policy.Fails(f.Classes));
+    /// <summary>The classes that fail (--fail-on); a violation always does.</summary>
+    public FailPolicy Policy { get; init; } = FailPolicy.Default;
+    /// <summary>"violation", "violation,misuse,known".</summary>
+    public string FailOn => Policy.ToString();
+    /// <summary>What the findings database said about findings of earlier runs absent from this one.</summary>
+    public List<string> History { get; } = new();
     /// <summary>One command line that re-runs exactly this work (count budgets, same seed).</summary>
     public string Rerun { get; init; } = "";
 }
 
 /// <summary>One row of the summary table.</summary>
 public sealed record EngineSummary(string Engine, long Runs, string RunUnit, TimeSpan Elapsed, int Failures, string Notes);
+
+/// <summary>One scenario, generator profile or machine an engine ran: its work, time and notes
+/// (findings the judge excused, exhaustion, why it did not apply).</summary>
+public sealed record CaseSummary(string Engine, string Name, long Runs, string RunUnit, TimeSpan Elapsed, string Notes);
 
 /// <summary>One distinct failure (deduplicated by engine-independent invariant id set).</summary>
 public sealed class FailureReport
@@ -41,6 +56,12 @@ public sealed class FailureReport
     /// <summary>A ready-to-paste xunit test pinning it.</summary>
     public required string RegressionTest { get; init; }
     public Timeline? Timeline { get; init; }
+    /// <summary>The scenario, generator profile or machine it was found on.</summary>
+    public string Case { get; init; } = "";
+    /// <summary>The judge's label per invariant (VIOLATION, MISUSE, KNOWN F1); empty: violations.</summary>
+    public IReadOnlyList<string> Classes { get; init; } = [];
+    /// <summary>What the findings database knows of it ("new in run 3", "known since ... (run 1)").</summary>
+    public string? History { get; set; }
 }
 
 /// <summary>A per-lane (CPU, vCPU, device, hypervisor) sequence of steps for the SVG timeline.</summary>

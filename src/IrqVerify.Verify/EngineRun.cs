@@ -7,6 +7,8 @@ public sealed class EngineRun
 {
     public required EngineSummary Summary { get; init; }
     public List<FailureReport> Failures { get; } = new();
+    /// <summary>Per scenario / generator profile / machine: work, time, notes.</summary>
+    public List<CaseSummary> Cases { get; } = new();
     /// <summary>The count option that re-runs exactly this engine's work, e.g. "--programs 8758".</summary>
     public required string Rerun { get; init; }
 }

@@ -34,6 +34,7 @@ public static class ExploreEngine
         int exhausted = 0;
         var notes = new List<string>();
         var perScenario = new long[files.Count];
+        var cases = new List<CaseSummary>();
         if (o.Schedules is { Count: > 1 } given && given.Count != files.Count)
             throw new ModelInputException("--schedules", 0, 0, $"{given.Count} counts for {files.Count} scenarios (give one total or one count per scenario)");
         for (int i = 0; i < files.Count; i++)
@@ -49,7 +50,12 @@ public static class ExploreEngine
                 var each => each[i],
             };
             var s = ScenarioParser.Load(files[i]);
-            if (ScenarioCheck.Setup(s, v) is { } problem) { notes.Add($"{s.Name}: {problem}"); continue; }
+            if (ScenarioCheck.Setup(s, v) is { } problem)
+            {
+                notes.Add($"{s.Name}: {problem}");
+                cases.Add(new CaseSummary(Name, s.Name, 0, "schedules", TimeSpan.Zero, "not run: " + problem));
+                continue;
+            }
             long before = schedules;
             void Report(ExploreProgress p) => progress?.Invoke(new EngineProgress(Name, before + p.Schedules, "schedules",
                 Math.Min(1, (sw.Elapsed) / budget), failures.Count, $"{s.Name} ({i + 1}/{files.Count})", false));
@@ -59,6 +65,7 @@ public static class ExploreEngine
                 Strategy = "dfs", Seed = o.Seed, Budget = count is null ? slice : null, Iterations = count ?? long.MaxValue, Progress = Report, Strict = o.Strict,
             });
             long ran = r.Schedules;
+            bool proof = r.Ok && r.Exhausted;
             if (r.Ok && r.Exhausted)
             {
                 exhausted++;
@@ -76,12 +83,16 @@ public static class ExploreEngine
             schedules += ran;
             perScenario[i] = ran;
             progress?.Invoke(new EngineProgress(Name, schedules, "schedules", Math.Min(1, sw.Elapsed / budget), failures.Count, $"{s.Name} ({i + 1}/{files.Count})", false));
-            if (r.Ok) continue;
-            var f = r.Minimized!;
-            var ids = Differential(s, f, v);
-            if (ids.Count == 0) { notes.Add($"{s.Name}: {f.Summary} also on the reference model"); continue; }
-            if (!seen.Add(Ids.Key(ids))) continue;
-            failures.Add(ReportOf(s, v, f, ids, $"{r.Strategy} seed {o.Seed}, schedule {r.FoundAt}", o));
+            string caseNote = proof ? "exhausted by dfs within the preemption bound" : r.Ok ? "not exhaustive" : "";
+            if (!r.Ok)
+            {
+                var f = r.Minimized!;
+                var ids = Differential(s, f, v);
+                if (ids.Count == 0) { notes.Add($"{s.Name}: {f.Summary} also on the reference model"); caseNote = $"{f.Summary} also on the reference model"; }
+                else if (!seen.Add(Ids.Key(ids))) caseNote = $"{f.Summary}, reported under another scenario";
+                else failures.Add(ReportOf(s, v, f, ids, $"{r.Strategy} seed {o.Seed}, schedule {r.FoundAt}", o));
+            }
+            cases.Add(new CaseSummary(Name, s.Name, ran, "schedules", sw.Elapsed - start, caseNote));
         }
         string note = $"{files.Count} scenarios, {exhausted} exhausted by dfs" + (notes.Count > 0 ? "; " + string.Join("; ", notes) : "");
         progress?.Invoke(new EngineProgress(Name, schedules, "schedules", 1, failures.Count, note, true));
@@ -91,7 +102,21 @@ public static class ExploreEngine
             Rerun = "--schedules " + string.Join(",", perScenario),
         };
         run.Failures.AddRange(failures);
+        run.Cases.AddRange(cases);
         return run;
+    }
+
+    /// <summary>The judge's label per id on the minimized schedule, replayed without strict so the
+    /// run's Judge classes each finding (under strict every finding fails, whatever its class).</summary>
+    public static IReadOnlyList<string> Classes(Explorer.Scenario s, Variants v, Failure f, IReadOnlyList<string> ids)
+    {
+        var runner = new ScheduleRunner(s, v) { Strict = false };
+        var rs = new IrqVerify.Explorer.Strategies.ReplayStrategy(f.Log, s);
+        rs.NextIteration();
+        runner.Run(rs);
+        var excused = runner.Excused;
+        return ids.Select(id => runner.LastFailure?.Ids.Contains(id) != true && excused.Any(x => x.Violation.Id == id)
+            ? excused.First(x => x.Violation.Id == id).Class.Label : "VIOLATION").ToList();
     }
 
     /// <summary>Writes the schedule file and builds the report (decision log + timeline, narrative, replay, test).</summary>
@@ -117,6 +142,8 @@ public static class ExploreEngine
             Replay = $"irqverify replay {file}",
             RegressionTest = RegressionTest.ForSchedule(s, v.Enabled().ToList(), f, rel),
             Timeline = timeline,
+            Case = s.Name,
+            Classes = o.Strict ? Classes(s, v, f, sortedIds) : [],
         };
     }
 

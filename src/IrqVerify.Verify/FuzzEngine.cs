@@ -40,31 +40,58 @@ public static class FuzzEngine
             File.WriteAllText(machinePath, cfg.ToJson() + "\n");
             return machinePath;
         }
-        var fuzzer = new Fuzzer(new FuzzExecutor(table, v), o.Strict);
+        var exec = new FuzzExecutor(table, v);
+        var fuzzer = new Fuzzer(exec, o.Strict);
+        var examples = Findings.Seeds(table, Repo.SeedDirs());
+        var corpus = o.Corpus is null ? null : Corpus.Open(o.Corpus, table);
         var result = fuzzer.Run(new FuzzOptions
         {
             Seed = o.Seed,
             Budget = o.Execs is null ? budget : null,
             MaxExecs = o.Execs ?? long.MaxValue,
-            Seeds = Findings.Seeds(table, Repo.SeedDirs()),
+            Seeds = corpus is null ? examples : corpus.Seeds(examples),
+            OnNewInput = corpus is null ? null : corpus.Add,
             Progress = s => progress?.Invoke(new EngineProgress(Name, s.Execs, "execs", Math.Min(1, o.Execs is { } n ? (double)s.Execs / n : s.Elapsed / budget), failures.Count,
                 $"corpus {s.Corpus}, {s.ExecsPerSecond:F0}/s", false)),
             OnFailure = f =>
             {
+                corpus?.AddFinding(f.Input);
                 var ids = f.Ids.ToList();
                 if (!seen.Add(Ids.Key(ids))) return;
                 failures.Add(ReportOf(f, ids, table, v, MachineFile(), o));
             },
         });
+        string corpusNote = "";
+        if (corpus is not null)
+        {
+            var d = corpus.Distill(exec, groups: true);
+            corpusNote = $", corpus dir {o.Corpus}: read {corpus.Loaded}, added {corpus.Added} input(s) and {corpus.AddedFindings} finding(s), kept {d.Kept} after distilling ({d.Coverage} coverage bits)";
+        }
         string note = $"machine {cfg.Name}, seed {o.Seed}, corpus {result.Stats.Corpus}, {result.Stats.ExecsPerSecond:F0} execs/s" +
-                      (fuzzer.Excused > 0 ? $", {fuzzer.Excused} excused (caller misuse / known findings)" : "");
+                      (fuzzer.Excused > 0 ? $", {fuzzer.Excused} excused (caller misuse / known findings)" : "") + corpusNote;
         progress?.Invoke(new EngineProgress(Name, result.Stats.Execs, "execs", 1, failures.Count, note, true));
         var run = new EngineRun { Summary = new EngineSummary(Name, result.Stats.Execs, "execs", sw.Elapsed, failures.Count, note), Rerun = $"--execs {result.Stats.Execs}" };
         run.Failures.AddRange(failures);
+        run.Cases.Add(new CaseSummary(Name, CaseName(cfg), result.Stats.Execs, "execs", sw.Elapsed, note));
         return run;
     }
 
-    private static FailureReport ReportOf(FuzzFailure f, IReadOnlyList<string> ids, OpTable table, Variants v, string machinePath, VerifyOptions o)
+    /// <summary>The fuzz engine's one test case: the machine it fuzzes.</summary>
+    public static string CaseName(MachineConfig cfg) => "machine " + cfg.Name;
+
+    /// <summary>The judge's label per id: the minimized program re-run thoroughly without strict,
+    /// where the judge classes each finding (under strict every finding fails, whatever its class).</summary>
+    public static IReadOnlyList<string> Classes(FuzzProgram p, IReadOnlyList<string> ids, OpTable table, Variants v)
+    {
+        var exec = new FuzzExecutor(table, v) { Thorough = true, Strict = false };
+        Fuzzer.SignatureOf(exec, p, out var r);
+        if (r is null) return [];
+        return ids.Select(id => !r.Ids.Contains(id) && r.Excused.Any(x => x.Violation.Id == id)
+            ? r.Excused.First(x => x.Violation.Id == id).Class.Label : "VIOLATION").ToList();
+    }
+
+    /// <summary>The report of a fuzz finding (written to o.OutDir): messages, narrative, replay, test, timeline.</summary>
+    public static FailureReport ReportOf(FuzzFailure f, IReadOnlyList<string> ids, OpTable table, Variants v, string machinePath, VerifyOptions o)
     {
         var (path, replay) = Findings.Write(f, Path.GetFullPath(o.OutDir), table, v, machinePath);
         var variants = v.Enabled().ToList();
@@ -87,6 +114,8 @@ public static class FuzzEngine
                 ? RegressionTest.ForFuzzProgram(f.Text, table.Machine, variants, sorted)
                 : RegressionTest.ForProgram(Name, prog, table.Machine, variants, sorted),
             Timeline = run.Timeline,
+            Case = CaseName(table.Machine),
+            Classes = o.Strict ? Classes(f.Program, sorted, table, v) : [],
         };
     }
 

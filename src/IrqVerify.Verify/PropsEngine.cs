@@ -55,17 +55,30 @@ public static class PropsEngine
         var seen = new HashSet<string>(StringComparer.Ordinal);
         long cases = 0, lastReport = 0;
         int firstProfile = o.Variants.Contains(Variants.ContiguousMultiMsiName) ? 4 : 0;
+        // Per generator profile: cases run, time, and what the judge excused (JUnit test cases).
+        var perProfile = new long[Profiles.Length];
+        var timeProfile = new TimeSpan[Profiles.Length];
+        var excused = Profiles.Select(_ => new SortedDictionary<string, int>(StringComparer.Ordinal)).ToArray();
         while (o.Programs is { } n ? cases < n : sw.Elapsed < budget)
         {
+            int profile = (int)((cases + firstProfile) % Profiles.Length);
+            var started = sw.Elapsed;
             var s = Case(o.Seed, cases, o.Variants, o.Machine, firstProfile);
             cases++;
-            var (ids, _) = FailIds(s, o.Strict);
+            var (ids, outcome) = FailIds(s, o.Strict);
+            foreach (var x in outcome.Excused.Concat(outcome.Known))
+            {
+                string key = $"{x.Class.Label} {x.Violation.Id}";
+                excused[profile][key] = excused[profile].GetValueOrDefault(key) + 1;
+            }
             if (ids.Count > 0 && seen.Add(Ids.Key(ids)))
             {
-                var f = Report(s, ids, o);
+                var f = Report(s, ids, o, Profiles[profile].Name);
                 seen.Add(Ids.Key(f.Invariants));
                 run.Add(f);
             }
+            perProfile[profile]++;
+            timeProfile[profile] += sw.Elapsed - started;
             if (sw.ElapsedMilliseconds - lastReport >= 100)
             {
                 lastReport = sw.ElapsedMilliseconds;
@@ -75,6 +88,9 @@ public static class PropsEngine
         var summary = new EngineSummary(Name, cases, "programs", sw.Elapsed, run.Count, $"{Profiles.Length} generator profiles, seed {o.Seed}");
         progress?.Invoke(new EngineProgress(Name, cases, "programs", 1, run.Count, $"{cases} programs", true));
         var result = new EngineRun { Summary = summary, Rerun = $"--programs {cases}" };
+        for (int i = 0; i < Profiles.Length; i++)
+            result.Cases.Add(new CaseSummary(Name, Profiles[i].Name, perProfile[i], "programs", timeProfile[i],
+                excused[i].Count == 0 ? "" : "excused by the judge (fail under --fail-on misuse/known): " + string.Join(", ", excused[i].Select(kv => $"{kv.Key} ×{kv.Value}"))));
         result.Failures.AddRange(run);
         return result;
     }
@@ -94,7 +110,7 @@ public static class PropsEngine
     }
 
     /// <summary>Shrinks the case, writes it (program + machine) and builds the report.</summary>
-    public static FailureReport Report(TestCase s, IReadOnlyList<string> ids, VerifyOptions o)
+    public static FailureReport Report(TestCase s, IReadOnlyList<string> ids, VerifyOptions o, string profile = "")
     {
         var (small, _) = ProgramShrinker.Minimize(s.Program, s.Machine,
             p => FailIds(s.WithProgram(p), o.Strict).Ids.Any(ids.Contains), maxSteps: 300);
@@ -116,6 +132,8 @@ public static class PropsEngine
             Replay = $"irqverify run {programPath} --machine {machinePath}{Ids.VariantFlags(min.Variants)}{(o.Strict ? " --strict" : "")} --quiet",
             RegressionTest = RegressionTest.ForProgram(Name, min.Program, min.Machine, min.Variants, sorted),
             Timeline = TimelineBuilder.FromProgram(min.Machine, min.MakeVariants(), min.Program).Timeline,
+            Case = profile,
+            Classes = sorted.Select(id => outcome.Failures.FirstOrDefault(f => f.Violation.Id == id)?.Class.Label ?? "VIOLATION").ToList(),
         };
     }
 }

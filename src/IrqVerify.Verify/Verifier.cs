@@ -24,7 +24,7 @@ public static class Verifier
             FuzzEngine.Run(o, Share(o.Split.Fuzz), o.Progress),
         };
         var rerun = "irqverify verify --seed " + o.Seed + " " + string.Join(" ", runs.Select(r => r.Rerun)) + Ids.VariantFlags(o.Variants)
-                    + (o.MachinePath is null ? "" : " --machine " + o.MachinePath) + (o.Strict ? " --strict" : "");
+                    + (o.MachinePath is null ? "" : " --machine " + o.MachinePath) + o.FailOn.Flags;
         var report = new VerifyReport
         {
             Rerun = rerun,
@@ -34,11 +34,13 @@ public static class Verifier
             Seed = o.Seed,
             Budget = o.Budget,
             Elapsed = sw.Elapsed,
+            Policy = o.FailOn,
         };
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var r in runs)
         {
             report.Engines.Add(r.Summary);
+            report.Cases.AddRange(r.Cases);
             foreach (var f in r.Failures)
                 if (seen.Add(Ids.Key(f.Invariants))) report.Failures.Add(f);
         }

@@ -1,4 +1,5 @@
 using IrqVerify.Model;
+using IrqVerify.Model.Verdict;
 
 namespace IrqVerify.Verify;
 
@@ -26,8 +27,13 @@ public sealed class VerifyOptions
     public long? Programs { get; init; }
     public IReadOnlyList<long>? Schedules { get; init; }
     public long? Execs { get; init; }
-    /// <summary>Caller misuse and known upstream findings fail too.</summary>
+    /// <summary>Engines report caller misuse and known upstream findings too (set when the
+    /// --fail-on policy names either class; the policy then decides what fails).</summary>
     public bool Strict { get; init; }
+    /// <summary>The classes of findings that fail the run (--fail-on, --strict).</summary>
+    public FailPolicy FailOn { get; init; } = FailPolicy.Default;
+    /// <summary>A fuzz corpus directory carried between runs (read at the start, extended, distilled).</summary>
+    public string? Corpus { get; init; }
     /// <summary>Called with each engine's running totals (progress display).</summary>
     public Action<EngineProgress>? Progress { get; init; }
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using IrqVerify.Explorer;
 using IrqVerify.Model;
+using IrqVerify.Report;
 
 namespace IrqVerify.Verify;
 
@@ -25,7 +26,11 @@ public sealed class ZooOptions
 }
 
 /// <summary>One engine against one variant over the seeds.</summary>
-public sealed record ZooCell(string Engine, int Seeds, int Detected, double MedianMs, double MedianIterations, IReadOnlyList<string> Ids, string Unit);
+public sealed record ZooCell(string Engine, int Seeds, int Detected, double MedianMs, double MedianIterations, IReadOnlyList<string> Ids, string Unit)
+{
+    /// <summary>Wall time of the hunts over every seed (reporting only).</summary>
+    public TimeSpan Elapsed { get; init; }
+}
 
 public sealed record ZooRow(string Variant, bool Race, IReadOnlyList<ZooCell> Cells)
 {
@@ -70,6 +75,7 @@ public static class ZooRunner
                 if (IsRaceEngine(engine) && !race) continue;
                 int seeds = engine == ExploreEngine.Name ? 1 : o.Seeds;
                 var found = new List<Detection>();
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 for (int seed = 1; seed <= seeds; seed++)
                 {
                     var d = engine switch
@@ -85,7 +91,7 @@ public static class ZooRunner
                 var cell = new ZooCell(engine, seeds, found.Count,
                     found.Count == 0 ? 0 : Median(found.Select(d => d.Time.TotalMilliseconds)),
                     found.Count == 0 ? 0 : Median(found.Select(d => (double)d.Iterations)),
-                    found.SelectMany(d => d.Ids).Distinct().OrderBy(s => s, StringComparer.Ordinal).ToList(), unit);
+                    found.SelectMany(d => d.Ids).Distinct().OrderBy(s => s, StringComparer.Ordinal).ToList(), unit) { Elapsed = clock.Elapsed };
                 cells.Add(cell);
                 o.Progress?.Invoke($"{variant}: {engine} {(cell.Detected > 0 ? $"found {string.Join(",", cell.Ids)} in {cell.Detected}/{seeds} seed(s)" : "missed")}");
             }
@@ -143,6 +149,43 @@ public static class ZooRunner
             t.Add(line.ToArray());
         }
         return ReportText.Table(t);
+    }
+
+    /// <summary>JUnit suites of a zoo run: one per engine, one case per known bug it applies to. A bug
+    /// no engine detected fails in every engine that hunted it (the zoo's exit 1); a bug another engine
+    /// detected passes with a note in the engines that missed it.</summary>
+    public static List<JUnitSuite> JUnit(IReadOnlyList<ZooRow> rows, ZooOptions o)
+    {
+        var suites = new List<JUnitSuite>();
+        foreach (var engine in rows.SelectMany(r => r.Cells.Select(c => c.Engine)).Distinct())
+        {
+            var suite = new JUnitSuite
+            {
+                Name = $"irqverify.zoo.{engine}",
+                Time = rows.SelectMany(r => r.Cells).Where(c => c.Engine == engine).Aggregate(TimeSpan.Zero, (t, c) => t + c.Elapsed),
+            };
+            suite.Property("budget-per-bug-seconds", o.BudgetPerBug.TotalSeconds);
+            suite.Property("seeds", o.Seeds);
+            suite.Property("routed", o.Route);
+            suite.Property("detected", rows.Count(r => r.Cells.Any(c => c.Engine == engine && c.Detected > 0)));
+            foreach (var r in rows)
+            {
+                if (r.Cells.FirstOrDefault(c => c.Engine == engine) is not { } c) continue;
+                var tc = new JUnitCase { ClassName = suite.Name, Name = $"{r.Variant} ({(r.Race ? "race" : "sequential")})", Time = c.Elapsed };
+                string work = $"{c.Detected}/{c.Seeds} seed(s)";
+                if (c.Detected > 0)
+                    tc.Out.Add($"detected {string.Join(", ", c.Ids)} in {work}; median {c.MedianIterations.ToString("F0", CultureInfo.InvariantCulture)} {c.Unit}, {Ms(c.MedianMs)} to the first detection");
+                else if (r.Detected)
+                    tc.Out.Add($"missed in {work}; detected by {string.Join(", ", r.Cells.Where(x => x.Detected > 0).Select(x => x.Engine))}");
+                else
+                    tc.Failures.Add(new JUnitFailure("MISSED", $"{r.Variant} was not detected by any engine",
+                        $"{r.Variant}: {engine} missed it in {work} with {o.BudgetPerBug.TotalSeconds:F1}s per seed; no other engine detected it.\n" +
+                        $"replay: irqverify zoo --variant {r.Variant} --engines {engine} --budget-per-bug {o.BudgetPerBug.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s --seeds {o.Seeds}\n"));
+                suite.Cases.Add(tc);
+            }
+            suites.Add(suite);
+        }
+        return suites;
     }
 
     public static string Json(IReadOnlyList<ZooRow> rows) =>

@@ -2,12 +2,15 @@ using System.CommandLine;
 using System.Globalization;
 using IrqVerify.Explorer;
 using IrqVerify.Model;
+using IrqVerify.Model.Verdict;
+using IrqVerify.Report;
+using IrqVerify.Verify;
 
 namespace IrqVerify.Cli.Commands;
 
 /// <summary>
 /// irqverify explore SCENARIO --strategy random|pct|delay|portfolio|dfs [--iterations N | --budget 30s]
-/// [--seed S] [--variant K10]: explores interleavings of a scenario; on a failure prints the violated
+/// [--seed S] [--variant K10] [--fail-on violation|misuse|known] [--junit FILE]: explores interleavings of a scenario; on a failure prints the violated
 /// ids, the minimized decision log, its per-CPU timeline, writes the schedule file and the one-line
 /// replay command (exit 1); clean runs print the totals ("exhausted: N states, M schedules" for a
 /// finished dfs) and exit 0; bad input exits 2. --bench runs the measurements instead. --engine coyote
@@ -36,9 +39,12 @@ public static class ExploreCommand
         var seeds = new Option<int>("--seeds") { Description = "Seeds per strategy in --bench", DefaultValueFactory = _ => 10 };
         var engine = new Option<string>("--engine") { Description = "native | coyote (Coyote's TestingEngine); --bench: native,coyote for both side by side", DefaultValueFactory = _ => "native" };
         var coyoteTrace = new Option<string?>("--coyote-trace") { Description = "Replay a Coyote reproducible trace (written by --engine coyote)" };
+        var failOn = CiOptions.FailOn();
+        var junit = CiOptions.JUnit();
         var cmd = new Command("explore", "Explore interleavings of a concurrency scenario (controlled scheduling, replayable failures)")
         {
             scenario, strategy, iterations, budget, seed, variant, depth, delays, preemptions, unbounded, noCache, noSym, noMin, output, bench, seeds, engine, coyoteTrace, strict,
+            failOn, junit,
         };
         cmd.SetAction(p =>
         {
@@ -54,10 +60,14 @@ public static class ExploreCommand
                 string? path = p.GetValue(scenario);
                 if (path is null) throw new ModelInputException("explore", 0, 0, "a scenario file is required (or --bench)");
                 if (engines.Count != 1) throw new ModelInputException("--engine", 0, 0, "one engine (native or coyote) per exploration; several only with --bench");
+                var policy = FailPolicy.Parse(p.GetValue(failOn), p.GetValue(strict));
+                string? junitPath = p.GetValue(junit);
                 string? tracePath = p.GetValue(coyoteTrace);
                 if (tracePath is not null && engines[0] != "coyote") throw new ModelInputException("--coyote-trace", 0, 0, "needs --engine coyote");
                 if (engines[0] == "coyote")
                 {
+                    if (junitPath is not null || p.GetValue(failOn) is { Length: > 0 })
+                        throw new ModelInputException("--engine", 0, 0, "--junit and --fail-on are options of the native engine (--engine native)");
                     var co = new IrqVerify.Coyote.CoyoteOptions
                     {
                         Strategy = CoyoteExplore.StrategyName(p.GetValue(strategy)!),
@@ -80,14 +90,14 @@ public static class ExploreCommand
                     Budget = ParseBudget(p.GetValue(budget)),
                     Depth = p.GetValue(depth),
                     Delays = p.GetValue(delays),
-                    Strict = p.GetValue(strict),
+                    Strict = policy.EnginesStrict,
                     PreemptionBound = p.GetValue(preemptions),
                     NoPreemptionBound = p.GetValue(unbounded),
                     Cache = !p.GetValue(noCache),
                     Symmetry = !p.GetValue(noSym),
                     Minimize = !p.GetValue(noMin),
                 };
-                return Execute(path, o, p.GetValue(variant), p.GetValue(output), stdout, stderr);
+                return Execute(path, o, p.GetValue(variant), p.GetValue(output), stdout, stderr, policy, junitPath);
             }
             catch (ModelInputException e)
             {
@@ -123,8 +133,10 @@ public static class ExploreCommand
         return TimeSpan.FromSeconds(v * scale);
     }
 
-    public static int Execute(string path, ExploreOptions o, string[]? variantNames, string? outPath, TextWriter stdout, TextWriter stderr)
+    public static int Execute(string path, ExploreOptions o, string[]? variantNames, string? outPath, TextWriter stdout, TextWriter stderr,
+                              FailPolicy? failOn = null, string? junitPath = null)
     {
+        var policy = failOn ?? (o.Strict ? FailPolicy.Strict : FailPolicy.Default);
         if (!ExploreOptions.StrategyNames.Contains(o.Strategy))
             throw new ModelInputException("--strategy", 0, 0, $"unknown strategy '{o.Strategy}' (random, pct, delay, portfolio, dfs)");
         var s = ScenarioParser.Load(path);
@@ -136,7 +148,7 @@ public static class ExploreCommand
         {
             Strategy = o.Strategy, Seed = o.Seed, Iterations = o.Iterations, Budget = o.Budget, Depth = o.Depth, Delays = o.Delays,
             PreemptionBound = o.PreemptionBound, NoPreemptionBound = o.NoPreemptionBound, Cache = o.Cache, Symmetry = o.Symmetry,
-            Minimize = o.Minimize,
+            Minimize = o.Minimize, Strict = o.Strict,
             Progress = pr =>
             {
                 if (pr.Elapsed.TotalSeconds < 1) return;
@@ -148,18 +160,56 @@ public static class ExploreCommand
         var r = Exploration.Run(s, v, opts);
         if (progressShown) stderr.WriteLine();
         string rate = $"{r.SchedulesPerSecond:F0} schedules/s";
+        var junit = junitPath is null ? null : ExploreJUnit(s, v, r, o, policy);
         if (r.Ok)
         {
-            if (r.Exhausted)
-                stdout.WriteLine($"exhausted: {r.States} states, {r.Schedules} schedules ({r.Pruned} cut at a seen state) in {r.Elapsed.TotalSeconds:F2}s ({rate}) — no violation within the bound");
-            else
-                stdout.WriteLine($"OK: {r.Schedules} schedules, no violation ({r.Elapsed.TotalSeconds:F2}s, {rate}{(r.States > 0 ? $", {r.States} states" : "")}); not exhaustive");
+            string what = r.Exhausted
+                ? $"exhausted: {r.States} states, {r.Schedules} schedules ({r.Pruned} cut at a seen state) in {r.Elapsed.TotalSeconds:F2}s ({rate}) — no violation within the bound"
+                : $"OK: {r.Schedules} schedules, no violation ({r.Elapsed.TotalSeconds:F2}s, {rate}{(r.States > 0 ? $", {r.States} states" : "")}); not exhaustive";
+            stdout.WriteLine(what);
+            if (junit is not null) WriteJUnit(junitPath!, junit, what, stdout);
             return ExitCodes.Clean;
         }
         string dir = Inputs.OutDir(outPath, "explore");
         PrintFailure(s, v, r.Found!, r.Minimized!, $"{r.FoundAt} schedule(s)", r.TimeToFound, dir, s.Name + string.Concat(v.Enabled().Select(n => "-" + n)),
             $"{r.Strategy} seed {o.Seed}, schedule {r.FoundAt}", stdout);
-        return ExitCodes.Found;
+        if (junit is null && !o.Strict) return ExitCodes.Found;   // every finding is a violation: no report needed
+        var f = r.Minimized!;
+        var report = ExploreEngine.ReportOf(s, v, f, f.Ids, $"{r.Strategy} seed {o.Seed}, schedule {r.FoundAt}",
+            new VerifyOptions { OutDir = dir, Strict = o.Strict, FailOn = policy });
+        bool fails = policy.Fails(report.Classes);
+        if (!fails) stdout.WriteLine($"EXCUSED under --fail-on {policy}: {string.Join(", ", report.Invariants)} ({string.Join(",", report.Classes.Distinct())})");
+        if (junit is not null)
+        {
+            JUnitReport.AddFinding(junit.Cases[0], report, policy);
+            WriteJUnit(junitPath!, junit, $"{r.Schedules} schedules, {r.Elapsed.TotalSeconds:F2}s", stdout);
+        }
+        return fails ? ExitCodes.Found : ExitCodes.Clean;
+    }
+
+    /// <summary>One suite (the strategy) with one case (the scenario); counts and timings as properties.</summary>
+    private static JUnitSuite ExploreJUnit(Scenario s, Variants v, ExploreResult r, ExploreOptions o, FailPolicy policy)
+    {
+        var suite = new JUnitSuite { Name = $"irqverify.explore.{o.Strategy}", Time = r.Elapsed };
+        suite.Property("scenario", s.Name);
+        suite.Property("strategy", r.Strategy);
+        suite.Property("variant", v.ToString());
+        suite.Property("seed", o.Seed);
+        suite.Property("fail-on", policy.ToString());
+        suite.Property("schedules", r.Schedules);
+        suite.Property("states", r.States);
+        suite.Property("pruned", r.Pruned);
+        suite.Property("exhausted", r.Exhausted);
+        suite.Property("seconds", JUnitReport.Seconds(r.Elapsed));
+        suite.Cases.Add(new JUnitCase { ClassName = suite.Name, Name = s.Name, Time = r.Elapsed });
+        return suite;
+    }
+
+    private static void WriteJUnit(string path, JUnitSuite suite, string summary, TextWriter stdout)
+    {
+        suite.Cases[0].Out.Insert(0, summary);
+        JUnitReport.Write(path, "irqverify explore", [suite]);
+        stdout.WriteLine($"JUnit results written to {path}");
     }
 
     /// <summary>What every exploration engine prints for a failure: the minimized failure, its

@@ -2,13 +2,16 @@ using System.Globalization;
 using System.CommandLine;
 using IrqVerify.Fuzz;
 using IrqVerify.Model;
+using IrqVerify.Model.Verdict;
+using IrqVerify.Report;
+using IrqVerify.Verify;
 using IrqVerify.Model.Program;
 
 namespace IrqVerify.Cli.Commands;
 
 /// <summary>
 /// irqverify fuzz [--budget 60s] [--execs N] [--variant K..] [--corpus DIR] [--seed S] [--machine JSON]
-/// [--out DIR]: the in-process coverage-guided fuzzer. Prints each distinct failure (invariant ids, the
+/// [--out DIR] [--fail-on violation|misuse|known] [--junit FILE] [--db DIR]: the in-process coverage-guided fuzzer. Prints each distinct failure (invariant ids, the
 /// minimized program, a one-line replay command) and writes it to --out. Also: --replay FILE runs one
 /// finding (parallel groups honoured) with every check after every step; --triage DIR turns raw
 /// inputs (AFL++/libFuzzer crashes) into minimized findings grouped by invariant (differential under a
@@ -30,9 +33,12 @@ public static class FuzzCommand
         var replay = new Option<string?>("--replay") { Description = "Run one finding file with every check after every step" };
         var triage = new Option<string?>("--triage") { Description = "Directory of raw inputs (e.g. AFL crashes) to minimize into findings under --out" };
         var bench = new Option<bool>("--bench") { Description = "Print reset cost, execs/s and per-invariant check costs" };
-        var strict = new Option<bool>("--strict") { Description = "Caller misuse and known upstream findings fail too" };
+        var strict = new Option<bool>("--strict") { Description = "Caller misuse and known upstream findings fail too: --fail-on misuse,known" };
+        var failOn = CiOptions.FailOn();
+        var junit = CiOptions.JUnit();
+        var db = CiOptions.Db();
         var cmd = new Command("fuzz", "Coverage-guided fuzzing of operation programs (in-process engine)")
-            { budget, execs, variant, corpus, seed, machine, outDir, noGroups, replay, triage, bench, strict };
+            { budget, execs, variant, corpus, seed, machine, outDir, noGroups, replay, triage, bench, strict, failOn, junit, db };
         cmd.SetAction(p =>
         {
             try
@@ -48,7 +54,9 @@ public static class FuzzCommand
                 string machineArg = machinePath ?? WriteMachine(o, cfg);
                 if (p.GetValue(triage) is { } dir) return Triage(dir, o, table, variants, machineArg, !p.GetValue(noGroups), st, stdout);
                 var b = ParseBudget(p.GetValue(budget), p.GetValue(execs) is null);
-                return Fuzz(table, variants, b, p.GetValue(execs), p.GetValue(seed), p.GetValue(corpus), o, machineArg, !p.GetValue(noGroups), st, stdout);
+                var policy = FailPolicy.Parse(p.GetValue(failOn), st);
+                var ci = new FuzzCi(policy, p.GetValue(junit), p.GetValue(db), machinePath);
+                return Fuzz(table, variants, b, p.GetValue(execs), p.GetValue(seed), p.GetValue(corpus), o, machineArg, !p.GetValue(noGroups), ci, stdout);
             }
             catch (ModelInputException e)
             {
@@ -83,7 +91,10 @@ public static class FuzzCommand
         return path;
     }
 
-    private static IEnumerable<string> SeedDirs(string? corpus)
+    /// <summary>The CI side of a fuzz run: the --fail-on policy, the JUnit file, the findings database.</summary>
+    private sealed record FuzzCi(FailPolicy Policy, string? JUnit, string? Db, string? MachinePath);
+
+    private static IEnumerable<string> SeedDirs()
     {
         // The repository's example programs and regression programs, wherever the command runs from.
         for (var d = new DirectoryInfo(Directory.GetCurrentDirectory()); d is not null; d = d.Parent)
@@ -95,20 +106,24 @@ public static class FuzzCommand
                 break;
             }
         }
-        if (corpus is not null) yield return corpus;
     }
 
-    private static int Fuzz(OpTable table, Variants variants, TimeSpan? budget, long? execs, ulong seed, string? corpus,
-                            string outDir, string machineArg, bool groups, bool strict, TextWriter stdout)
+    private static int Fuzz(OpTable table, Variants variants, TimeSpan? budget, long? execs, ulong seed, string? corpusDir,
+                            string outDir, string machineArg, bool groups, FuzzCi ci, TextWriter stdout)
     {
-        var seeds = Findings.Seeds(table, SeedDirs(corpus), stdout);
-        if (corpus is not null) Directory.CreateDirectory(corpus);
+        var db = ci.Db is null ? null : FindingsDb.Open(ci.Db, DateTime.UtcNow);
+        var examples = Findings.Seeds(table, SeedDirs(), stdout);
+        var corpus = corpusDir is null ? null : Corpus.Open(corpusDir, table, stdout);
+        var seeds = corpus is null ? examples : corpus.Seeds(examples);
+        bool strict = ci.Policy.EnginesStrict;
         stdout.WriteLine($"irqverify fuzz: machine {table.Machine.Name}, variant {variants}, seed {seed}, " +
                          $"{(execs is { } n ? $"{n} execs" : "")}{(execs is not null && budget is not null ? ", " : "")}{(budget is { } bb ? $"budget {bb.TotalSeconds:F0}s" : "")}, {seeds.Count} seed input(s)");
         bool interactive = !Console.IsOutputRedirected && ReferenceEquals(stdout, Console.Out);
         DateTime lastLine = DateTime.MinValue;
         var exec = new FuzzExecutor(table, variants);
         var fuzzer = new Fuzzer(exec, strict);
+        var reports = new List<FailureReport>();
+        var verifyOptions = new VerifyOptions { OutDir = outDir, Strict = strict, FailOn = ci.Policy, Variants = variants.Enabled().ToList() };
         var result = fuzzer.Run(new FuzzOptions
         {
             Seed = seed,
@@ -122,17 +137,61 @@ public static class FuzzCommand
                 if (interactive) stdout.Write("\r" + line + "   ");
                 else if (DateTime.UtcNow - lastLine > TimeSpan.FromSeconds(10)) { stdout.WriteLine(line); lastLine = DateTime.UtcNow; }
             },
-            OnNewInput = corpus is null ? null : input =>
-                File.WriteAllBytes(Path.Combine(corpus, $"{Fnv(input):x16}"), input),
+            OnNewInput = corpus is null ? null : corpus.Add,
             OnFailure = f =>
             {
                 if (interactive) stdout.WriteLine();
+                corpus?.AddFinding(f.Input);
                 Report(f, table, variants, outDir, machineArg, stdout);
+                if (ci.JUnit is not null || db is not null || strict)
+                    reports.Add(FuzzEngine.ReportOf(f, f.Ids, table, variants, Path.GetFullPath(machineArg), verifyOptions));
             },
         });
         if (interactive) stdout.WriteLine();
-        stdout.WriteLine($"done: {Status(result.Stats)}" + (fuzzer.Excused > 0 ? $"; {fuzzer.Excused} candidate(s) excused as caller misuse or known upstream behaviour (--strict fails them)" : ""));
-        return result.Failures.Count == 0 ? ExitCodes.Clean : ExitCodes.Found;
+        stdout.WriteLine($"done: {Status(result.Stats)}" + (fuzzer.Excused > 0 ? $"; {fuzzer.Excused} candidate(s) excused as caller misuse or known upstream behaviour (--fail-on misuse/known fails them)" : ""));
+        string corpusNote = "";
+        if (corpus is not null)
+        {
+            var d = corpus.Distill(exec, groups);
+            corpusNote = $"corpus {corpusDir}: read {corpus.Loaded} input(s), added {corpus.Added} input(s) and {corpus.AddedFindings} finding input(s), kept {d.Kept} coverage input(s) after distilling ({d.Removed} removed, {d.Coverage} coverage bits)";
+            stdout.WriteLine(corpusNote);
+        }
+        var history = new List<string>();
+        if (db is not null)
+        {
+            string? work = execs is { } count ? $"fuzz --seed {seed} --execs {count}{string.Concat(variants.Enabled().Select(v => " --variant " + v))}"
+                                            + (ci.MachinePath is null ? "" : " --machine " + ci.MachinePath) + (groups ? "" : " --no-groups") + ci.Policy.Flags : null;
+            history = db.Record("fuzz " + variants, work, reports);
+            stdout.WriteLine($"findings database {ci.Db}: run {db.Run}");
+            foreach (var f in reports) stdout.WriteLine($"  {string.Join(", ", f.Invariants)}: {f.History}");
+            foreach (var line in history) stdout.WriteLine("  " + line);
+        }
+        // Without strict every reported failure is a violation; with it the judge's classes decide.
+        int failing = strict ? reports.Count(f => ci.Policy.Fails(f.Classes)) : result.Failures.Count;
+        foreach (var f in reports.Where(f => !ci.Policy.Fails(f.Classes)))
+            stdout.WriteLine($"EXCUSED under --fail-on {ci.Policy}: {string.Join(", ", f.Invariants)} ({string.Join(",", f.Classes.Distinct())})");
+        if (ci.JUnit is not null)
+        {
+            var suite = new JUnitSuite { Name = "irqverify.fuzz", Time = result.Stats.Elapsed };
+            suite.Property("variant", variants.ToString());
+            suite.Property("seed", seed);
+            suite.Property("fail-on", ci.Policy.ToString());
+            suite.Property("execs", result.Stats.Execs);
+            suite.Property("corpus", result.Stats.Corpus);
+            suite.Property("features", result.Stats.DomainFeatures);
+            suite.Property("edges", result.Stats.Edges);
+            suite.Property("excused", fuzzer.Excused);
+            suite.Property("seconds", JUnitReport.Seconds(result.Stats.Elapsed));
+            var tc = new JUnitCase { ClassName = suite.Name, Name = FuzzEngine.CaseName(table.Machine), Time = result.Stats.Elapsed };
+            tc.Out.Add(Status(result.Stats));
+            if (corpusNote.Length > 0) tc.Out.Add(corpusNote);
+            foreach (var f in reports) JUnitReport.AddFinding(tc, f, ci.Policy);
+            suite.Cases.Add(tc);
+            suite.Out.AddRange(history);
+            JUnitReport.Write(ci.JUnit, "irqverify fuzz", [suite]);
+            stdout.WriteLine($"JUnit results written to {ci.JUnit}");
+        }
+        return failing == 0 ? ExitCodes.Clean : ExitCodes.Found;
     }
 
     private static string Status(FuzzStats s) =>
@@ -150,13 +209,6 @@ public static class FuzzCommand
         }
         stdout.WriteLine($"  written: {path}");
         stdout.WriteLine($"  replay: {replay}");
-    }
-
-    private static ulong Fnv(byte[] data)
-    {
-        ulong h = 14695981039346656037UL;
-        foreach (byte b in data) { h ^= b; h *= 1099511628211UL; }
-        return h;
     }
 
     private static int Replay(string file, OpTable table, Variants variants, bool strict, TextWriter stdout)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using IrqVerify.Model;
+using IrqVerify.Model.Verdict;
 using IrqVerify.Report;
 using IrqVerify.Verify;
 using Spectre.Console;
@@ -7,7 +8,8 @@ using Spectre.Console;
 namespace IrqVerify.Cli.Commands;
 
 /// <summary>
-/// irqverify verify [--budget 60s] [--seed S] [--variant NAME]... [--machine json] [--report dir] [--out dir]:
+/// irqverify verify [--budget 60s] [--seed S] [--variant NAME]... [--machine json] [--report dir] [--out dir]
+/// [--fail-on violation|misuse|known] [--junit FILE] [--corpus DIR] [--db DIR]:
 /// the property programs, every exploration scenario and a fuzz burst sharing one budget (30/40/30 %),
 /// with a live progress display per engine (plain lines when the output is redirected or CI is set),
 /// a summary table and, per distinct failure, the invariants, the minimized counterexample, a
@@ -26,8 +28,12 @@ public static class VerifyCommand
         var programs = new Option<long?>("--programs") { Description = "Property programs to run (a count budget: deterministic in any process)" };
         var schedules = new Option<string?>("--schedules") { Description = "Exploration schedules: one total, or one count per scenario (a,b,c...)" };
         var execs = new Option<long?>("--execs") { Description = "Fuzz executions to run (a count budget)" };
-        var strict = new Option<bool>("--strict") { Description = "Caller misuse and known upstream findings fail too (exit 1)" };
-        var cmd = new Command("verify", "Verify the model (or a variant) with every engine within a budget") { budget, seed, variant, machine, report, outDir, programs, schedules, execs, strict };
+        var strict = new Option<bool>("--strict") { Description = "Caller misuse and known upstream findings fail too (exit 1): --fail-on misuse,known" };
+        var failOn = CiOptions.FailOn();
+        var junit = CiOptions.JUnit();
+        var corpus = new Option<string?>("--corpus") { Description = "Fuzz corpus directory carried between runs: read at the start, extended with inputs that add coverage and with finding inputs, distilled at the end" };
+        var db = CiOptions.Db();
+        var cmd = new Command("verify", "Verify the model (or a variant) with every engine within a budget") { budget, seed, variant, machine, report, outDir, programs, schedules, execs, strict, failOn, junit, corpus, db };
         cmd.SetAction(p =>
         {
             try
@@ -38,12 +44,14 @@ public static class VerifyCommand
                 var variants = Inputs.ParseVariants(p.GetValue(variant)).Enabled().ToList();
                 string? reportDir = p.GetValue(report);
                 string o = reportDir is not null && p.GetValue(outDir) is null ? Path.Combine(reportDir, "findings") : Inputs.OutDir(p.GetValue(outDir), "verify");
+                var policy = FailPolicy.Parse(p.GetValue(failOn), p.GetValue(strict));
                 return Execute(new VerifyOptions
                 {
                     Budget = b, Seed = p.GetValue(seed), Variants = variants, Machine = cfg, MachinePath = machinePath, OutDir = o,
                     Programs = Positive(p.GetValue(programs), "--programs"), Schedules = Counts(p.GetValue(schedules)),
-                    Execs = Positive(p.GetValue(execs), "--execs"), Strict = p.GetValue(strict),
-                }, reportDir, stdout);
+                    Execs = Positive(p.GetValue(execs), "--execs"), Strict = policy.EnginesStrict, FailOn = policy,
+                    Corpus = p.GetValue(corpus),
+                }, reportDir, stdout, p.GetValue(junit), p.GetValue(db));
             }
             catch (ModelInputException e)
             {
@@ -72,11 +80,14 @@ public static class VerifyCommand
     public static bool Interactive(TextWriter stdout) =>
         ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"));
 
-    public static int Execute(VerifyOptions o, string? reportDir, TextWriter stdout)
+    public static int Execute(VerifyOptions o, string? reportDir, TextWriter stdout, string? junitPath = null, string? dbDir = null)
     {
-        string budgetText = o.Programs is not null && o.Schedules is not null && o.Execs is not null ? "count budgets"
+        bool counted = o.Programs is not null && o.Schedules is not null && o.Execs is not null;
+        string budgetText = counted ? "count budgets"
             : $"budget {o.Budget.TotalSeconds:F0}s (props {o.Split.Props}% / explore {o.Split.Explore}% / fuzz {o.Split.Fuzz}%)";
-        stdout.WriteLine($"irqverify verify: {o.VariantLabel}, {budgetText}, seed {o.Seed}{(o.Strict ? ", strict" : "")}");
+        // Opened first: a damaged database is bad input before any work is done.
+        var db = dbDir is null ? null : FindingsDb.Open(dbDir, DateTime.UtcNow);
+        stdout.WriteLine($"irqverify verify: {o.VariantLabel}, {budgetText}, seed {o.Seed}, fails on {o.FailOn}");
         VerifyReport r;
         if (Interactive(stdout))
         {
@@ -111,32 +122,53 @@ public static class VerifyCommand
                 stdout.WriteLine($"  [{e.Engine}] {(e.Done ? "done" : $"{e.Fraction * 100,3:F0}%")}: {e.Runs:N0} {e.Unit}, {e.Failures} failure(s) — {e.Status}");
             }));
         }
+        if (db is not null)
+        {
+            // The work, for "fixed": seed, variants, machine, policy and the count budgets as given.
+            string? work = counted ? $"verify --seed {o.Seed} --programs {o.Programs} --schedules {string.Join(",", o.Schedules!)} --execs {o.Execs}"
+                                     + string.Concat(o.Variants.Select(v => " --variant " + v)) + (o.MachinePath is null ? "" : " --machine " + o.MachinePath) + o.FailOn.Flags : null;
+            r.History.AddRange(db.Record("verify " + o.VariantLabel, work, r.Failures));
+        }
+        var failing = r.Failures.Where(f => o.FailOn.Fails(f.Classes)).ToList();
+        var excused = r.Failures.Where(f => !o.FailOn.Fails(f.Classes)).ToList();
         stdout.WriteLine();
         stdout.Write(ReportText.Summary(r));
         stdout.WriteLine();
-        for (int i = 0; i < r.Failures.Count; i++)
+        for (int i = 0; i < failing.Count; i++)
         {
-            stdout.Write(ReportText.Failure(r.Failures[i], i + 1));
+            stdout.Write(ReportText.Failure(failing[i], i + 1));
             stdout.WriteLine();
+        }
+        foreach (var f in excused)
+            stdout.WriteLine($"EXCUSED under --fail-on {o.FailOn}: {string.Join(", ", f.Invariants)} ({string.Join(",", f.Classes.Distinct())}, found by {f.Engine}){(f.History is null ? "" : " — " + f.History)}; replay: {f.Replay}");
+        if (db is not null)
+        {
+            stdout.WriteLine($"findings database {dbDir}: run {db.Run}");
+            foreach (var line in r.History) stdout.WriteLine("  " + line);
         }
         if (reportDir is not null)
         {
             WriteReport(reportDir, r);
             stdout.WriteLine($"report written to {reportDir}");
         }
+        if (junitPath is not null)
+        {
+            JUnitReport.Write(junitPath, r.Title, JUnitReport.FromVerify(r, o.FailOn));
+            stdout.WriteLine($"JUnit results written to {junitPath}");
+        }
         stdout.WriteLine($"ran: {string.Join(", ", r.Engines.Select(e => $"{e.Engine} {e.Runs} {e.RunUnit}"))}");
-        stdout.WriteLine($"re-run exactly this work: {r.Rerun}");
-        stdout.WriteLine(r.Clean
-            ? $"CLEAN: no invariant violated ({r.Elapsed.TotalSeconds:F1}s)"
-            : $"FOUND: {r.Failures.Count} distinct failure(s): {string.Join("; ", r.Failures.Select(f => string.Join(", ", f.Invariants)))}");
-        return r.Clean ? ExitCodes.Clean : ExitCodes.Found;
+        stdout.WriteLine($"re-run exactly this work: {r.Rerun}" + (o.Corpus is null ? "" : $" (plus --corpus {o.Corpus}, whose content this run extended)"));
+        stdout.WriteLine(failing.Count == 0
+            ? $"CLEAN: no invariant violated{(excused.Count > 0 ? $" (fails on {o.FailOn}; {excused.Count} excused finding(s))" : "")} ({r.Elapsed.TotalSeconds:F1}s)"
+            : $"FOUND: {failing.Count} distinct failure(s): {string.Join("; ", failing.Select(f => string.Join(", ", f.Invariants) + (f.History is null ? "" : $" ({f.History})")))}");
+        return failing.Count == 0 ? ExitCodes.Clean : ExitCodes.Found;
     }
 
     private static VerifyOptions With(VerifyOptions o, Action<EngineProgress> progress) => new()
     {
         Budget = o.Budget, Seed = o.Seed, Variants = o.Variants, Machine = o.Machine, MachinePath = o.MachinePath,
         OutDir = o.OutDir, ScenarioDir = o.ScenarioDir, Split = o.Split, Progress = progress,
-        Programs = o.Programs, Schedules = o.Schedules, Execs = o.Execs, Strict = o.Strict,
+        Programs = o.Programs, Schedules = o.Schedules, Execs = o.Execs, Strict = o.Strict, FailOn = o.FailOn, Corpus = o.Corpus,
     };
 
     /// <summary>THE call site of the report writers: report.json and the self-contained index.html.</summary>

@@ -5,7 +5,7 @@ using IrqVerify.Verify;
 namespace IrqVerify.Cli.Commands;
 
 /// <summary>
-/// irqverify zoo [--engines props,explore,fuzz,coyote (native = explore)] [--budget-per-bug 10s] [--seeds 5] [--json file] [--ci]
+/// irqverify zoo [--engines props,explore,fuzz,coyote (native = explore)] [--budget-per-bug 10s] [--seeds 5] [--json file] [--junit file] [--ci]
 /// [--variant K..]: each engine against each known bug (K1..K15, contiguous-multi-msi), detection
 /// differential against the reference model; prints variant, engines that detected it, median time
 /// and iterations to first detection, invariants. Exit 0 when every bug was detected, 1 when one was
@@ -21,7 +21,8 @@ public static class ZooCommand
         var json = new Option<string?>("--json") { Description = "Also write the table as JSON to this file" };
         var ci = new Option<bool>("--ci") { Description = "CI profile: races to the explorer only, sequential bugs to fuzz and props, one seed, small budget" };
         var variant = new Option<string[]>("--variant") { Description = "Only these variants (repeatable)", AllowMultipleArgumentsPerToken = true };
-        var cmd = new Command("zoo", "Run every engine against every known bug and tabulate what detects what") { engines, budget, seeds, json, ci, variant };
+        var junit = CiOptions.JUnit();
+        var cmd = new Command("zoo", "Run every engine against every known bug and tabulate what detects what") { engines, budget, seeds, json, ci, variant, junit };
         cmd.SetAction(p =>
         {
             try
@@ -50,6 +51,11 @@ public static class ZooCommand
                     stdout.Write(ZooRunner.EngineTable(rows));
                 }
                 if (p.GetValue(json) is { } file) File.WriteAllText(file, ZooRunner.Json(rows));
+                if (p.GetValue(junit) is { } junitPath)
+                {
+                    IrqVerify.Report.JUnitReport.Write(junitPath, "irqverify zoo", ZooRunner.JUnit(rows, o));
+                    stdout.WriteLine($"JUnit results written to {junitPath}");
+                }
                 return rows.All(r => r.Detected) ? ExitCodes.Clean : ExitCodes.Found;
             }
             catch (ModelInputException e)
