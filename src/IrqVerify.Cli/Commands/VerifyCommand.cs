@@ -126,6 +126,7 @@ public static class VerifyCommand
         }
         stdout.WriteLine($"ran: {string.Join(", ", r.Engines.Select(e => $"{e.Engine} {e.Runs} {e.RunUnit}"))}");
         stdout.WriteLine($"re-run exactly this work: {r.Rerun}");
+        stdout.WriteLine($"peak RSS: {PeakRss.Format(PeakRss.Bytes())}");
         stdout.WriteLine(r.Clean
             ? $"CLEAN: no invariant violated ({r.Elapsed.TotalSeconds:F1}s)"
             : $"FOUND: {r.Failures.Count} distinct failure(s): {string.Join("; ", r.Failures.Select(f => string.Join(", ", f.Invariants)))}");
