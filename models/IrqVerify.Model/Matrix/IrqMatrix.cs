@@ -80,6 +80,14 @@ public sealed class IrqMatrix
     /// </summary>
     public bool RecordOperations { get; set; } = true;
 
+    /// <summary>
+    /// Changes whenever the matrix's state (or its operation record) may have changed: every
+    /// operation and every <see cref="CopyFrom"/> bump it, and it is never copied, so an unchanged
+    /// value on the same instance means unchanged state (what <see cref="Invariants.IncrementalChecker"/>
+    /// relies on to skip I-M1..I-M17).
+    /// </summary>
+    internal long Epoch { get; private set; }
+
     public CpuMap Map(int cpu) => _maps[cpu];
 
     /// <summary>Seed-001 design variant on (the one place this flag is read).</summary>
@@ -585,6 +593,7 @@ public sealed class IrqMatrix
     private void Begin(MatrixOpKind kind, CpuMask msk, int bit = -1, bool flag = false, int num = 1, int alignLog2 = 0, bool looseManagedMap = false)
     {
         ++OpCount;
+        ++Epoch;
         if (!RecordOperations) return;
         var r = LastOp;
         r.Index = OpCount;
@@ -738,6 +747,7 @@ public sealed class IrqMatrix
     {
         if (o.Cpus != Cpus || o.AllocStart != AllocStart || o.AllocEnd != AllocEnd || o.MatrixBits != MatrixBits)
             throw new ArgumentException("matrix geometry differs", nameof(o));
+        ++Epoch;
         SystemBits = o.SystemBits;
         GlobalAvailable = o.GlobalAvailable;
         GlobalReserved = o.GlobalReserved;
