@@ -10,6 +10,7 @@ namespace IrqVerify.Benchmarks;
 /// Benchmarks of the reference model's hot paths.
 ///   dotnet run -c Release --project src/IrqVerify.Benchmarks -- --filter '*'   (BenchmarkDotNet, short in-process job)
 ///   dotnet run -c Release --project src/IrqVerify.Benchmarks -- --quick        (Stopwatch, a few seconds)
+///   dotnet run -c Release --project src/IrqVerify.Benchmarks -- --matrix [DIR]  (kernel matrix.c vs the pristine model; DIR caches the build)
 /// </summary>
 public static class Program
 {
@@ -18,10 +19,21 @@ public static class Program
         int q = Array.IndexOf(args, "--quick");
         if (q >= 0) return Quick(q + 1 < args.Length ? args[q + 1] : null);
         if (args.Contains("--checks")) return Checks();
+        int mx = Array.IndexOf(args, "--matrix");
+        if (mx >= 0) return Matrix(mx + 1 < args.Length ? args[mx + 1] : Path.Combine("irqverify-out", "conform"));
         var config = DefaultConfig.Instance
             .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).AsDefault())
             .WithOptions(ConfigOptions.DisableOptimizationsValidator);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+        return 0;
+    }
+
+    /// <summary>The CLI's `conform matrix --bench` on the model as this project loads it: not
+    /// instrumented by SharpFuzz, so the difference to the CLI's figure is the instrumentation's cost.</summary>
+    private static int Matrix(string cacheDir)
+    {
+        var lib = Conformance.Native.KernelMatrixLibrary.Ensure(cacheDir, null);
+        Console.WriteLine(Conformance.Bench.MatrixNativeBench.Run(lib));
         return 0;
     }
 

@@ -40,6 +40,7 @@ public sealed class ScheduleRunner : IDecisionSource, ISchedulerView
     /// once is not checked again (schedules of a search share most of their prefixes).</summary>
     private ulong _prefix;
     private readonly HashSet<ulong>? _clean;
+    private readonly IncrementalChecker _incremental;
     private readonly Judge _judge = new();
     private readonly HashSet<Violation> _excused = new();
     private readonly List<(Violation Violation, Classification Class)> _excusedList = new();
@@ -52,6 +53,7 @@ public sealed class ScheduleRunner : IDecisionSource, ISchedulerView
         Variants = variants;
         _reset = reset ?? new SnapshotReset(scenario, variants);
         _safety = InvariantCatalog.All.Where(c => c.Kind == InvariantKind.Safety).ToArray();
+        _incremental = new IncrementalChecker(_safety);
         _eventual = InvariantCatalog.All.Where(c => c.Kind == InvariantKind.Eventual).ToArray();
         _bound = stepBound ?? scenario.StepBound;
         _vars = new long[scenario.Variables.Count];
@@ -254,7 +256,9 @@ public sealed class ScheduleRunner : IDecisionSource, ISchedulerView
         if (remember && _clean is not null && _clean.Contains(_prefix)) { ChecksSkipped++; return null; }
         ChecksRun++;
         _scratch.Clear();
-        foreach (var c in _safety) c.Check(_m, _scratch);
+        // After a step, only what it can have changed is re-checked; at quiescence every check runs.
+        if (remember) _incremental.Check(_m, _scratch);
+        else foreach (var c in _safety) c.Check(_m, _scratch);
         if (_scratch.Count > 0 && FailWith(FailureKind.Safety, _scratch) is { } f) return f;
         // A prefix after an excused finding is not memoized: the judge's view of the run (F1's
         // entries) lives outside the decision prefix.

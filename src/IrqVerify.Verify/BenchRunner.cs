@@ -8,9 +8,11 @@ using IrqVerify.Model.Program;
 namespace IrqVerify.Verify;
 
 /// <summary>
-/// `irqverify bench`: in one run, model operations per second (a fixed mixed program, with every
-/// check and without, each run reset by Machine.Restore), explorer schedules per second (random on
-/// xen-rebind-2l) and fuzz executions per second. Wall clock only; never asserted in tests.
+/// `irqverify bench`: in one run, the matrix against the kernel's C (when the caller supplies that
+/// measurement), model operations per second (a fixed mixed program, with every check and without,
+/// each run reset by Machine.Restore), explorer schedules per second (random and dfs on
+/// xen-rebind-2l), fuzz executions per second and the process's peak RSS. Wall clock only; never
+/// asserted in tests.
 /// </summary>
 public static class BenchRunner
 {
@@ -44,10 +46,14 @@ public static class BenchRunner
         pci_free_irq_vectors(dev1)
         """;
 
-    public sealed record Figures(double OpsPerSecondChecked, double OpsPerSecondUnchecked, double SchedulesPerSecond, double FuzzExecsPerSecond);
+    public sealed record Figures(double OpsPerSecondChecked, double OpsPerSecondUnchecked, double SchedulesPerSecond, double FuzzExecsPerSecond,
+        double DfsSchedulesPerSecond, long PeakRssBytes);
 
-    public static Figures Run(TextWriter w, double seconds = 2, string? scenarioDir = null)
+    /// <summary>Runs every measurement; <paramref name="matrix"/> (may be null) prints the matrix
+    /// comparison with the kernel's C first (it lives in the conformance assembly).</summary>
+    public static Figures Run(TextWriter w, double seconds = 2, string? scenarioDir = null, Action<TextWriter>? matrix = null)
     {
+        matrix?.Invoke(w);
         var cfg = MachineConfig.Default();
         var prog = ProgramParser.Parse(MixedProgram, "bench.irq", cfg);
         int ops = prog.CallCount;
@@ -79,6 +85,19 @@ public static class BenchRunner
         var s = ScenarioParser.Load(rebind);
         var er = Exploration.Run(s, new Variants(), new ExploreOptions { Strategy = "random", Budget = TimeSpan.FromSeconds(seconds), Iterations = long.MaxValue, Minimize = false });
         w.WriteLine($"explorer: random on {s.Name}: {er.Schedules} schedules in {er.Elapsed.TotalSeconds:F2}s = {er.SchedulesPerSecond,10:F0} schedules/s");
+        // The scenario's dfs is exhausted in well under a second: repeat whole explorations (state
+        // cache and all) until the time is up.
+        long dfsSchedules = 0, dfsRuns = 0;
+        var dfsTime = TimeSpan.Zero;
+        while (dfsTime.TotalSeconds < seconds)
+        {
+            var dr = Exploration.Run(s, new Variants(), new ExploreOptions { Strategy = "dfs", Budget = TimeSpan.FromSeconds(seconds), Minimize = false });
+            dfsSchedules += dr.Schedules;
+            dfsTime += dr.Elapsed;
+            dfsRuns++;
+        }
+        double dfsRate = dfsSchedules / dfsTime.TotalSeconds;
+        w.WriteLine($"explorer: dfs on {s.Name}: {dfsRuns} runs, {dfsSchedules} schedules in {dfsTime.TotalSeconds:F2}s = {dfsRate,10:F0} schedules/s");
 
         var table = new OpTable(FuzzMachines.Small());
         var fr = new Fuzzer(new FuzzExecutor(table, new Variants())).Run(new FuzzOptions
@@ -86,6 +105,8 @@ public static class BenchRunner
             Seed = 1, Budget = TimeSpan.FromSeconds(seconds), Seeds = Findings.Seeds(table, Repo.SeedDirs()),
         });
         w.WriteLine($"fuzz: in-process on {table.Machine.Name}: {fr.Stats.Execs} execs in {fr.Stats.Elapsed.TotalSeconds:F2}s = {fr.Stats.ExecsPerSecond,10:F0} execs/s");
-        return new Figures(checked_, unchecked_, er.SchedulesPerSecond, fr.Stats.ExecsPerSecond);
+        long rss = PeakRss.Bytes();
+        w.WriteLine($"peak RSS: {PeakRss.Format(rss)}");
+        return new Figures(checked_, unchecked_, er.SchedulesPerSecond, fr.Stats.ExecsPerSecond, dfsRate, rss);
     }
 }

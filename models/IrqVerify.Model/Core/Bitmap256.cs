@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace IrqVerify.Model.Core;
 
@@ -24,18 +25,18 @@ public struct Bitmap256 : IEquatable<Bitmap256>
 
     public readonly bool IsEmpty => (_w0 | _w1 | _w2 | _w3) == 0;
 
-    public readonly ulong Word(int i) => i switch { 0 => _w0, 1 => _w1, 2 => _w2, 3 => _w3, _ => throw new ArgumentOutOfRangeException(nameof(i)) };
+    // The four words are consecutive fields of a sequential struct: index them instead of switching
+    // (Test/Set/Clear run on every matrix allocation).
+    public readonly ulong Word(int i)
+    {
+        if ((uint)i > 3) throw new ArgumentOutOfRangeException(nameof(i));
+        return Unsafe.Add(ref Unsafe.AsRef(in _w0), i);
+    }
 
     public void SetWord(int i, ulong value)
     {
-        switch (i)
-        {
-            case 0: _w0 = value; break;
-            case 1: _w1 = value; break;
-            case 2: _w2 = value; break;
-            case 3: _w3 = value; break;
-            default: throw new ArgumentOutOfRangeException(nameof(i));
-        }
+        if ((uint)i > 3) throw new ArgumentOutOfRangeException(nameof(i));
+        Unsafe.Add(ref _w0, i) = value;
     }
 
     public static Bitmap256 operator |(Bitmap256 a, Bitmap256 b) =>
@@ -83,6 +84,13 @@ public struct Bitmap256 : IEquatable<Bitmap256>
     /// </summary>
     public readonly int FindNextZeroArea(int start, int end, int num, int alignLog2 = 0)
     {
+        if (num == 1 && alignLog2 == 0)
+        {
+            // The common single-slot case: the lowest clear bit, a word at a time.
+            if (start < 0 || start >= end) return end;
+            int z = (~this).NextSet(start);
+            return z >= 0 && z < end ? z : end;
+        }
         int align = 1 << alignLog2;
         int s = (start + align - 1) & ~(align - 1);
         while (s + num <= end)

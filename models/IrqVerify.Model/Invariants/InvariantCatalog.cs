@@ -12,6 +12,19 @@ public static class InvariantCatalog
 
     public static InvariantCheck ById(string id) => All.First(c => c.Id == id);
 
+    private static IReadOnlySet<string>? _matrixOnly;
+
+    /// <summary>Ids whose every part is a matrix invariant (a pure function of the matrix); an id
+    /// another layer also contributes to is not in the set.</summary>
+    public static IReadOnlySet<string> MatrixOnlyIds => _matrixOnly ??= BuildMatrixOnly();
+
+    private static HashSet<string> BuildMatrixOnly()
+    {
+        var others = Vector.VectorInvariants.All.Concat(Pci.PciInvariants.All).Concat(Xen.XenInvariants.All)
+            .Concat(GenericInvariants.All).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        return Matrix.MatrixInvariants.All.Select(c => c.Id).Where(id => !others.Contains(id)).ToHashSet(StringComparer.Ordinal);
+    }
+
     private static IReadOnlyList<InvariantCheck> Build()
     {
         var list = new List<InvariantCheck>();

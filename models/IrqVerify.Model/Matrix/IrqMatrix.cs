@@ -18,6 +18,7 @@ public sealed class IrqMatrix
     private readonly DiagnosticLog _diag;
     private readonly Variants? _variants;
     private readonly List<MatrixBlock> _blocks = new();
+    private readonly CpuMask _possible;
     internal Bitmap256 SystemBits;
     /// <summary>The window [alloc_start, alloc_end) as a bitmap (fixed at construction).</summary>
     internal readonly Bitmap256 WindowBits;
@@ -35,6 +36,7 @@ public sealed class IrqMatrix
         _diag = diagnostics;
         _variants = variants;
         WindowBits = Bitmap256.Range(allocStart, allocEnd);
+        _possible = CpuMask.FirstN(cpus);
         _maps = new CpuMap[cpus];
         for (int c = 0; c < cpus; c++) _maps[c] = new CpuMap(c);
         LastOp = new MatrixOpRecord(cpus);
@@ -60,7 +62,7 @@ public sealed class IrqMatrix
     public int OfflineFreeSkips { get; internal set; }
 
     /// <summary>The possible CPUs as a mask.</summary>
-    public CpuMask Possible => CpuMask.FirstN(Cpus);
+    public CpuMask Possible => _possible;
 
     /// <summary>Live seed-001 blocks (only with <see cref="Variants.ContiguousMultiMsi"/>).</summary>
     public IReadOnlyList<MatrixBlock> Blocks => _blocks;
@@ -69,6 +71,22 @@ public sealed class IrqMatrix
     /// <summary>Number of operations run so far; <see cref="LastOp"/> is current iff its Index equals this.</summary>
     public long OpCount { get; private set; }
     public MatrixOpRecord LastOp { get; }
+
+    /// <summary>
+    /// Whether operations fill <see cref="LastOp"/> (default on). Only the operation invariants
+    /// I-M10..I-M16 read the record; a user that runs none of them (the native speed comparison, a
+    /// run without checks) turns it off and each operation does only the kernel's work. Off,
+    /// <see cref="OpCount"/> still advances, so the stale record is never taken for the current one.
+    /// </summary>
+    public bool RecordOperations { get; set; } = true;
+
+    /// <summary>
+    /// Changes whenever the matrix's state (or its operation record) may have changed: every
+    /// operation and every <see cref="CopyFrom"/> bump it, and it is never copied, so an unchanged
+    /// value on the same instance means unchanged state (what <see cref="Invariants.IncrementalChecker"/>
+    /// relies on to skip I-M1..I-M17).
+    /// </summary>
+    internal long Epoch { get; private set; }
 
     public CpuMap Map(int cpu) => _maps[cpu];
 
@@ -456,8 +474,7 @@ public sealed class IrqMatrix
         baseBit = -1;
         if (!BlocksAllowed)
         {
-            _diag.Add(Severity.Misuse, "I-M16", "contiguous block allocation without the contiguous-multi-msi variant");
-            LastOp.Rejected = true;
+            Reject(Severity.Misuse, "I-M16", "contiguous block allocation without the contiguous-multi-msi variant");
             return Fail(Errno.EINVAL);
         }
         if (msk.IsEmpty || num < 1 || num > AllocSize || alignLog2 < 0 || alignLog2 > 8) return Fail(Errno.EINVAL);
@@ -566,8 +583,8 @@ public sealed class IrqMatrix
     /// <summary>Kernel masks only hold possible CPUs; others are reported and ignored.</summary>
     private CpuMask Clip(CpuMask msk, string rule)
     {
-        var clipped = msk.And(Possible);
-        if (clipped != msk) _diag.Add(Severity.Misuse, rule, $"mask {msk} holds CPUs that are not possible");
+        var clipped = msk.And(_possible);
+        if (clipped.Bits != msk.Bits) _diag.Add(Severity.Misuse, rule, $"mask {msk} holds CPUs that are not possible");
         return clipped;
     }
 
@@ -575,8 +592,11 @@ public sealed class IrqMatrix
 
     private void Begin(MatrixOpKind kind, CpuMask msk, int bit = -1, bool flag = false, int num = 1, int alignLog2 = 0, bool looseManagedMap = false)
     {
+        ++OpCount;
+        ++Epoch;
+        if (!RecordOperations) return;
         var r = LastOp;
-        r.Index = ++OpCount;
+        r.Index = OpCount;
         r.Kind = kind;
         r.Mask = msk;
         r.Bit = bit;
@@ -588,17 +608,24 @@ public sealed class IrqMatrix
         r.ResultCpu = -1;
         r.ResultBit = -1;
         r.LooseManagedMap = looseManagedMap;
-        r.FingerprintBefore = Fingerprint(msk, looseManagedMap);
-        r.SystemMapBefore = SystemBits;
-        r.GlobalReservedBefore = GlobalReserved;
-        foreach (int c in msk) r.Before[c] = CpuSnapshot.Of(_maps[c]);
+        r.Enter(Globals());
+        var before = r.Before;
+        var extra = r.ExtraBefore;
+        foreach (int c in msk)
+        {
+            var cm = _maps[c];
+            before[c] = CpuSnapshot.Of(cm);
+            extra[c] = CpuExtra.Of(cm);
+        }
     }
 
     private void Done(Errno result, int cpu, int bit)
     {
-        LastOp.Result = result;
-        LastOp.ResultCpu = cpu;
-        LastOp.ResultBit = bit;
+        if (!RecordOperations) return;
+        var r = LastOp;
+        r.Result = result;
+        r.ResultCpu = cpu;
+        r.ResultBit = bit;
     }
 
     private Errno Fail(Errno e, int cpu = -1)
@@ -610,12 +637,29 @@ public sealed class IrqMatrix
     private void Reject(Severity s, string rule, string message)
     {
         _diag.Add(s, rule, message);
-        LastOp.Rejected = true;
+        if (RecordOperations) LastOp.Rejected = true;
+    }
+
+    private MatrixGlobals Globals() => new(GlobalAvailable, GlobalReserved, SystemBitsInAlloc, TotalAllocated, OnlineMaps,
+        OfflineFreeSkips, SystemBits, _blocks.Count == 0 ? EmptyBlocksHash : BlocksHash(_blocks));
+
+    private static readonly ulong EmptyBlocksHash = BlocksHash([]);
+
+    private static ulong BlocksHash(List<MatrixBlock> blocks)
+    {
+        var h = new StateHasher();
+        h.Add(blocks.Count);
+        foreach (var b in blocks)
+        {
+            h.Add(b.Cpu); h.Add(b.Base); h.Add(b.Num); h.Add(b.AlignLog2);
+            b.Live.Hash(ref h);
+        }
+        return h.Value;
     }
 
     /// <summary>
     /// Hash of the globals and of the maps of <paramref name="cpus"/> (an operation only touches the
-    /// CPUs of its mask; hashing just those keeps the per-operation cost small). With
+    /// CPUs of its mask; hashing just those keeps the cost small). With
     /// <paramref name="looseManagedMap"/> managed_map positions are replaced by their populations
     /// (reserve_managed's rollback may swap one interchangeable unallocated managed bit for another),
     /// and the sticky offline-change flag is left out (only its drift is kernel state).
@@ -623,24 +667,54 @@ public sealed class IrqMatrix
     public ulong Fingerprint(CpuMask cpus, bool looseManagedMap)
     {
         var h = new StateHasher();
-        HashGlobals(ref h);
+        HashFingerprintGlobals(ref h, Globals());
         foreach (int c in cpus)
         {
             var cm = _maps[c];
-            if (looseManagedMap)
-            {
-                h.Add(cm.Available); h.Add(cm.Allocated); h.Add(cm.Managed); h.Add(cm.ManagedAllocated);
-                h.Add(cm.Initialized); h.Add(cm.Online);
-                cm.AllocBits.Hash(ref h);
-                h.Add(cm.ManagedBits.PopCount);
-                h.Add((cm.ManagedBits & cm.AllocBits).PopCount);
-                // The drift, not the sticky "changed while offline" flag: a rollback on an offline
-                // CPU takes the reservation back and the drift with it.
-                h.Add(cm.AvailableDrift);
-            }
-            else cm.Hash(ref h);
+            HashFingerprintCpu(ref h, CpuSnapshot.Of(cm), CpuExtra.Of(cm), looseManagedMap);
         }
         return h.Value;
+    }
+
+    /// <summary>The same fingerprint over recorded state (<see cref="MatrixOpRecord.FingerprintBefore"/>).</summary>
+    internal static ulong Fingerprint(in MatrixGlobals g, CpuMask cpus, bool looseManagedMap, CpuSnapshot[] maps, CpuExtra[] extra)
+    {
+        var h = new StateHasher();
+        HashFingerprintGlobals(ref h, g);
+        foreach (int c in cpus) HashFingerprintCpu(ref h, maps[c], extra[c], looseManagedMap);
+        return h.Value;
+    }
+
+    private static void HashFingerprintGlobals(ref StateHasher h, in MatrixGlobals g)
+    {
+        h.Add(g.GlobalAvailable);
+        h.Add(g.GlobalReserved);
+        h.Add(g.SystemBitsInAlloc);
+        h.Add(g.TotalAllocated);
+        h.Add(g.OnlineMaps);
+        h.Add(g.OfflineFreeSkips);
+        g.SystemMap.Hash(ref h);
+        h.Add(g.BlocksHash);
+    }
+
+    private static void HashFingerprintCpu(ref StateHasher h, in CpuSnapshot s, in CpuExtra e, bool looseManagedMap)
+    {
+        h.Add(s.Available); h.Add(s.Allocated); h.Add(s.Managed); h.Add(s.ManagedAllocated);
+        h.Add(e.Initialized); h.Add(s.Online);
+        s.AllocMap.Hash(ref h);
+        if (looseManagedMap)
+        {
+            h.Add(s.ManagedMap.PopCount);
+            h.Add((s.ManagedMap & s.AllocMap).PopCount);
+            // The drift, not the sticky "changed while offline" flag: a rollback on an offline
+            // CPU takes the reservation back and the drift with it.
+        }
+        else
+        {
+            s.ManagedMap.Hash(ref h);
+            h.Add(e.ManagedChangedWhileOffline);
+        }
+        h.Add(e.AvailableDrift);
     }
 
     /// <summary>Fingerprint over every CPU.</summary>
@@ -673,6 +747,7 @@ public sealed class IrqMatrix
     {
         if (o.Cpus != Cpus || o.AllocStart != AllocStart || o.AllocEnd != AllocEnd || o.MatrixBits != MatrixBits)
             throw new ArgumentException("matrix geometry differs", nameof(o));
+        ++Epoch;
         SystemBits = o.SystemBits;
         GlobalAvailable = o.GlobalAvailable;
         GlobalReserved = o.GlobalReserved;

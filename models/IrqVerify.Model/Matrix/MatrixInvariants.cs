@@ -8,7 +8,8 @@ namespace IrqVerify.Model.Matrix;
 /// checks. I-M10..I-M16 are about what an operation did: they read the matrix's
 /// <see cref="MatrixOpRecord"/> (arguments, per-CPU snapshot at entry, result) and recompute the
 /// kernel's expected choice from the snapshot; parts that compare with the current state only
-/// apply while the record is current (no operation since).
+/// apply while the record is current (no operation since). Each reads the matrix and nothing else:
+/// the incremental checker skips them while the matrix's epoch stands still.
 /// </summary>
 public static class MatrixInvariants
 {

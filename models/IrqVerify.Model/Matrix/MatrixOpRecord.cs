@@ -30,16 +30,35 @@ public readonly record struct CpuSnapshot(
         new(cm.Online, cm.Available, cm.Allocated, cm.Managed, cm.ManagedAllocated, cm.AllocBits, cm.ManagedBits);
 }
 
+/// <summary>The rest of a CPU's state at entry (only the fingerprint reads it).</summary>
+internal readonly record struct CpuExtra(bool Initialized, bool ManagedChangedWhileOffline, int AvailableDrift)
+{
+    internal static CpuExtra Of(CpuMap cm) => new(cm.Initialized, cm.ManagedChangedWhileOffline, cm.AvailableDrift);
+}
+
+/// <summary>The matrix's global counters, system map and blocks (as one hash) at one moment.</summary>
+internal readonly record struct MatrixGlobals(
+    int GlobalAvailable, int GlobalReserved, int SystemBitsInAlloc, int TotalAllocated, int OnlineMaps,
+    int OfflineFreeSkips, Bitmap256 SystemMap, ulong BlocksHash);
+
 /// <summary>
 /// What the most recent matrix operation was asked, what it saw and what it returned. It lets the
 /// behavioural invariants (I-M10..I-M16) be checked as pure functions over the machine: the
 /// expected CPU/bit is recomputed from the snapshot, independently of the operation's code.
 /// Observation metadata only: not part of the state hash. One instance per matrix, reused (no
-/// allocation per operation).
+/// allocation per operation). Recording copies the entry state (plain struct copies); the
+/// fingerprint of that state is computed only when a check asks for <see cref="FingerprintBefore"/>
+/// (it used to be hashed on every operation and cost most of the matrix's time).
 /// </summary>
 public sealed class MatrixOpRecord
 {
-    internal MatrixOpRecord(int cpus) { Before = new CpuSnapshot[cpus]; }
+    internal MatrixOpRecord(int cpus)
+    {
+        Before = new CpuSnapshot[cpus];
+        ExtraBefore = new CpuExtra[cpus];
+    }
+
+    private ulong? _fingerprintBefore;
 
     public MatrixOpKind Kind { get; internal set; }
     /// <summary>Sequence number; the record describes the current state iff it equals <see cref="IrqMatrix.OpCount"/>.</summary>
@@ -59,25 +78,41 @@ public sealed class MatrixOpRecord
     public int ResultCpu { get; internal set; } = -1;
     public int ResultBit { get; internal set; } = -1;
 
-    /// <summary>Matrix fingerprint at entry (see <see cref="IrqMatrix.Fingerprint"/>).</summary>
-    public ulong FingerprintBefore { get; internal set; }
+    /// <summary>Matrix fingerprint at entry (see <see cref="IrqMatrix.Fingerprint(CpuMask, bool)"/>),
+    /// computed from the recorded entry state on first use.</summary>
+    public ulong FingerprintBefore
+    {
+        get => _fingerprintBefore ??= IrqMatrix.Fingerprint(GlobalsBefore, Mask, LooseManagedMap, Before, ExtraBefore);
+        internal set => _fingerprintBefore = value;
+    }
+
     /// <summary>reserve_managed's rollback may free a different (interchangeable) managed bit than it
     /// took, so its "unchanged" comparison uses managed_map populations, not positions.</summary>
     public bool LooseManagedMap { get; internal set; }
 
-    public Bitmap256 SystemMapBefore { get; internal set; }
-    public int GlobalReservedBefore { get; internal set; }
+    internal MatrixGlobals GlobalsBefore { get; private set; }
+    public Bitmap256 SystemMapBefore => GlobalsBefore.SystemMap;
+    public int GlobalReservedBefore => GlobalsBefore.GlobalReserved;
     /// <summary>Per CPU state at entry; valid for the CPUs in <see cref="Mask"/>.</summary>
     internal CpuSnapshot[] Before { get; }
+    internal CpuExtra[] ExtraBefore { get; }
 
     public CpuSnapshot SnapshotOf(int cpu) => Before[cpu];
+
+    /// <summary>A new operation's entry state; the fingerprint is forgotten until asked for again.</summary>
+    internal void Enter(in MatrixGlobals globals)
+    {
+        GlobalsBefore = globals;
+        _fingerprintBefore = null;
+    }
 
     internal void CopyFrom(MatrixOpRecord o)
     {
         Kind = o.Kind; Index = o.Index; Mask = o.Mask; Bit = o.Bit; Flag = o.Flag; Num = o.Num; AlignLog2 = o.AlignLog2;
         Result = o.Result; Rejected = o.Rejected; ResultCpu = o.ResultCpu; ResultBit = o.ResultBit;
-        FingerprintBefore = o.FingerprintBefore; LooseManagedMap = o.LooseManagedMap;
-        SystemMapBefore = o.SystemMapBefore; GlobalReservedBefore = o.GlobalReservedBefore;
+        _fingerprintBefore = o._fingerprintBefore; LooseManagedMap = o.LooseManagedMap;
+        GlobalsBefore = o.GlobalsBefore;
         Array.Copy(o.Before, Before, Before.Length);
+        Array.Copy(o.ExtraBefore, ExtraBefore, ExtraBefore.Length);
     }
 }

@@ -89,8 +89,18 @@ public static class ProgramRunner
             Record(scratch, where);
         }
 
+        // After a step: only what the step can have changed is re-checked (the same findings as a
+        // full round); the place is formatted only when something was found.
+        var incremental = new IncrementalChecker(safety);
+        void CheckStep(ModelThread t)
+        {
+            scratch.Clear();
+            incremental.Check(m, scratch);
+            if (scratch.Count > 0) Record(scratch, $"{t.Name} {t.Pending.Point}");
+        }
+
         var previousHook = m.AfterStep;
-        if (o.CheckEveryStep) m.AfterStep = t => CheckSafety($"{t.Name} {t.Pending.Point}");
+        if (o.CheckEveryStep) m.AfterStep = CheckStep;
         try
         {
             CheckSafety("boot");

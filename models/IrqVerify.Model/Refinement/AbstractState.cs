@@ -28,18 +28,15 @@ public sealed class AbstractState
     /// <summary>The abstraction function α: the detailed machine seen through the spec.</summary>
     public static AbstractState Of(Machine m)
     {
-        var devices = new List<AbstractDevice>();
-        foreach (var dev in m.Pci.Devices)
-        {
-            var irqs = new List<int>();
-            foreach (var d in m.Irqs.All)
-                if (d.Allocated && d.Owner == IrqOwner.PciMsi && d.OwnerIndex == dev.Index) irqs.Add(d.Irq);
-            devices.Add(new AbstractDevice(dev.Mode, irqs));
-        }
+        // One pass over the live descriptors (irq order, so each device's list is in irq order as
+        // before); refinement takes this twice per operation.
+        var devs = m.Pci.Devices;
+        var devIrqs = new List<int>[devs.Length];
+        for (int i = 0; i < devIrqs.Length; i++) devIrqs[i] = new List<int>();
         var all = new SortedDictionary<int, AbstractIrq>();
-        foreach (var d in m.Irqs.All)
+        foreach (var d in m.Irqs.AllocatedDescs())
         {
-            if (!d.Allocated) continue;
+            if (d.Owner == IrqOwner.PciMsi && d.OwnerIndex >= 0 && d.OwnerIndex < devIrqs.Length) devIrqs[d.OwnerIndex].Add(d.Irq);
             int pairs = 0;
             if (m.Vector.Apic(d.Irq) is { } a)
             {
@@ -48,6 +45,8 @@ public sealed class AbstractState
             }
             all[d.Irq] = new AbstractIrq(d.Owner, d.OwnerIndex, d.Action is not null, pairs);
         }
+        var devices = new List<AbstractDevice>(devs.Length);
+        for (int i = 0; i < devs.Length; i++) devices.Add(new AbstractDevice(devs[i].Mode, devIrqs[i]));
         var ports = new SortedDictionary<int, int>();
         if (m.Xen is { } xen)
             foreach (var info in xen.LiveInfos())

@@ -158,6 +158,7 @@ public static class VerifyCommand
         }
         stdout.WriteLine($"ran: {string.Join(", ", r.Engines.Select(e => $"{e.Engine} {e.Runs} {e.RunUnit}"))}");
         stdout.WriteLine($"re-run exactly this work: {r.Rerun}" + (o.Corpus is null ? "" : $" (plus --corpus {o.Corpus}, whose content this run extended)"));
+        stdout.WriteLine($"peak RSS: {PeakRss.Format(PeakRss.Bytes())}");
         stdout.WriteLine(failing.Count == 0
             ? $"CLEAN: no invariant violated{(excused.Count > 0 ? $" (fails on {o.FailOn}; {excused.Count} excused finding(s))" : "")} ({r.Elapsed.TotalSeconds:F1}s)"
             : $"FOUND: {failing.Count} distinct failure(s): {string.Join("; ", failing.Select(f => string.Join(", ", f.Invariants) + (f.History is null ? "" : $" ({f.History})")))}");
