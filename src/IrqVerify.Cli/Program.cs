@@ -24,6 +24,7 @@ public static class Program
         root.Subcommands.Add(BenchCommand.Build(stdout, stderr));
         root.Subcommands.Add(TraceCommand.Build(stdout, stderr));
         root.Subcommands.Add(ConformCommand.Build(stdout, stderr));
+        root.Subcommands.Add(DesignsCommand.Build(stdout));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

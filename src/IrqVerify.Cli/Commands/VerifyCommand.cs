@@ -1,3 +1,4 @@
+using IrqVerify.Testing.Designs;
 using System.CommandLine;
 using IrqVerify.Model;
 using IrqVerify.Report;
@@ -19,7 +20,7 @@ public static class VerifyCommand
     {
         var budget = new Option<string>("--budget") { Description = "Total wall-clock budget, e.g. 60s, 5m (default 60s)", DefaultValueFactory = _ => "60s" };
         var seed = new Option<ulong>("--seed") { Description = "Seed of every engine (same seed, same cases)", DefaultValueFactory = _ => 1UL };
-        var variant = new Option<string[]>("--variant") { Description = "Verify a variant: K1..K15 or contiguous-multi-msi (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var variant = new Option<string[]>("--variant") { Description = "Verify a re-injected known bug: K1..K15 (repeatable)", AllowMultipleArgumentsPerToken = true };
         var machine = new Option<string?>("--machine") { Description = "Machine JSON for property programs and fuzzing (default: generated machines / the small fuzz machine)" };
         var report = new Option<string?>("--report") { Description = "Directory for the report (report.json, index.html)" };
         var outDir = new Option<string?>("--out") { Description = "Directory for counterexample files (default: irqverify-out/verify, or REPORT/findings)" };
@@ -27,7 +28,8 @@ public static class VerifyCommand
         var schedules = new Option<string?>("--schedules") { Description = "Exploration schedules: one total, or one count per scenario (a,b,c...)" };
         var execs = new Option<long?>("--execs") { Description = "Fuzz executions to run (a count budget)" };
         var strict = new Option<bool>("--strict") { Description = "Caller misuse and known upstream findings fail too (exit 1)" };
-        var cmd = new Command("verify", "Verify the model (or a variant) with every engine within a budget") { budget, seed, variant, machine, report, outDir, programs, schedules, execs, strict };
+        var design = Inputs.DesignOption();
+        var cmd = new Command("verify", "Verify the model (or a design, or a variant) with every engine within a budget") { budget, seed, variant, design, machine, report, outDir, programs, schedules, execs, strict };
         cmd.SetAction(p =>
         {
             try
@@ -35,12 +37,13 @@ public static class VerifyCommand
                 var b = ExploreCommand.ParseBudget(p.GetValue(budget)) ?? TimeSpan.FromSeconds(60);
                 string? machinePath = p.GetValue(machine);
                 MachineConfig? cfg = machinePath is null ? null : Inputs.LoadMachine(machinePath);
-                var variants = Inputs.ParseVariants(p.GetValue(variant)).Enabled().ToList();
+                var parsed = Inputs.ParseVariants(p.GetValue(variant), p.GetValue(design));
+                var variants = parsed.Enabled().ToList();
                 string? reportDir = p.GetValue(report);
                 string o = reportDir is not null && p.GetValue(outDir) is null ? Path.Combine(reportDir, "findings") : Inputs.OutDir(p.GetValue(outDir), "verify");
                 return Execute(new VerifyOptions
                 {
-                    Budget = b, Seed = p.GetValue(seed), Variants = variants, Machine = cfg, MachinePath = machinePath, OutDir = o,
+                    Budget = b, Seed = p.GetValue(seed), Variants = variants, Design = parsed.Design, DesignArg = DesignCatalog.ArgFor(parsed.Design), Machine = cfg, MachinePath = machinePath, OutDir = o,
                     Programs = Positive(p.GetValue(programs), "--programs"), Schedules = Counts(p.GetValue(schedules)),
                     Execs = Positive(p.GetValue(execs), "--execs"), Strict = p.GetValue(strict),
                 }, reportDir, stdout);
