@@ -16,7 +16,9 @@ public sealed class VerifyReport
     public TimeSpan Elapsed { get; init; }
     public List<EngineSummary> Engines { get; } = new();
     public List<FailureReport> Failures { get; } = new();
-    public bool Clean => Failures.Count == 0;
+    /// <summary>Tables after the summary (compare); a row that differs makes the report not clean.</summary>
+    public List<ReportTable> Tables { get; } = new();
+    public bool Clean => Failures.Count == 0 && !Tables.Any(t => t.Differs);
     /// <summary>One command line that re-runs exactly this work (count budgets, same seed).</summary>
     public string Rerun { get; init; } = "";
 }

@@ -44,7 +44,7 @@ public sealed class Scenario(MachineConfig machine, IrqProgram program, IReadOnl
     {
         var sb = new StringBuilder();
         sb.Append("# machine ").Append(Machine.Name).Append(": ").Append(Describe(Machine)).Append('\n');
-        sb.Append("# variants: ").Append(Variants.Count == 0 ? "none (reference model)" : string.Join(", ", Variants)).Append('\n');
+        sb.Append("# variants: ").Append(Variants.Count == 0 ? Design.IsLinux ? "none (reference model)" : "none" : string.Join(", ", Variants)).Append('\n');
         if (!Design.IsLinux) sb.Append("# design: ").Append(Design.Name).Append('\n');
         if (Seed != 0) sb.Append("# generator seed: ").Append(Seed).Append('\n');
         if (Origin is not null) sb.Append("# from: ").Append(Origin).Append('\n');

@@ -137,7 +137,7 @@ public static class VerifyCommand
 
     private static VerifyOptions With(VerifyOptions o, Action<EngineProgress> progress) => new()
     {
-        Budget = o.Budget, Seed = o.Seed, Variants = o.Variants, Machine = o.Machine, MachinePath = o.MachinePath,
+        Budget = o.Budget, Seed = o.Seed, Variants = o.Variants, Design = o.Design, DesignArg = o.DesignArg, Machine = o.Machine, MachinePath = o.MachinePath,
         OutDir = o.OutDir, ScenarioDir = o.ScenarioDir, Split = o.Split, Progress = progress,
         Programs = o.Programs, Schedules = o.Schedules, Execs = o.Execs, Strict = o.Strict,
     };
