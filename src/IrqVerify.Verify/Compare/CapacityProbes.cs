@@ -30,6 +30,7 @@ public static class CapacityProbes
         yield return ("after the driver frees them and disables MSI-X: free vectors per CPU / irqs still allocated", d => FreePerCpu(d, afterFree: true));
         yield return ("dev0 asks 10 MSI-X vectors: first enable; again after disabling while dev1 took what it could", EnableDisableCycle);
         yield return ("pci_disable_msix with one of 4 vectors still hooked: result, mode after", DisableWhileHooked);
+        yield return ("2nd of 4 request_irq fails, driver unwinds: irqs it still holds; vectors on re-enable", Unwind);
         yield return ("4 event channels bound: distinct irqs (irq numbers)", XenIrqs);
         yield return ("event channels moved by rebinding the first channel's irq to vCPU1", XenRebindMoves);
     }
@@ -118,6 +119,24 @@ public static class CapacityProbes
             pci_disable_msix(dev1)
             """, out var report);
         return $"{report.Ops[^1].Result}, {m.Pci.Devices[1].Mode.ToString().ToLowerInvariant()}";
+    }
+
+    private static string Unwind(Design d)
+    {
+        const string unwind = """
+            n = pci_alloc_irq_vectors(dev1, 4, 4, msix)
+            i0 = pci_irq_vector(dev1, 0)
+            i1 = pci_irq_vector(dev1, 1)
+            request_irq(i0)
+            fault_next_request_irq()
+            request_irq(i1)
+            free_irq(i0)
+            pci_free_irq_vectors(dev1)
+
+            """;
+        var (m, _) = Run(MsiMachine(), d, unwind);
+        var (_, r) = Run(MsiMachine(), d, unwind + "again = pci_alloc_irq_vectors(dev1, 4, 4, msix)\n");
+        return $"{m.Irqs.AllocatedCount(Model.Irq.IrqOwner.PciMsi)} irqs; {r["again"]}";
     }
 
     private static string XenIrqs(Design d)

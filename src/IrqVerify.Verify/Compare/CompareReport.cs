@@ -29,7 +29,9 @@ public static class CompareReport
         for (int i = 0; i < r.Differences.Count; i++)
         {
             var d = r.Differences[i];
-            sb.Append($"DIFFERENCE {i + 1}: {d.Kind} of {d.Operation} (line {d.Line}): {r.Left} {d.Left} | {r.Right} {d.Right}\n");
+            sb.Append(d.Kind == "result"
+                ? $"DIFFERENCE {i + 1}: result of {d.Operation} (line {d.Line}): {r.Left} {d.Left} | {r.Right} {d.Right}\n"
+                : $"DIFFERENCE {i + 1}: final state ({d.Operation}) after line {d.Line}: {r.Left} '{d.Left}' | {r.Right} '{d.Right}'\n");
             sb.Append("minimized program:\n");
             foreach (var line in d.Program.TrimEnd().Split('\n')) sb.Append("    ").Append(line).Append('\n');
             sb.Append($"replay: {d.ReplayLeft}\n        {d.ReplayRight}\n\n");
