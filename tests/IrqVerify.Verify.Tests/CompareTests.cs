@@ -62,7 +62,7 @@ public class CompareTests
         // The irq's info names one port; every other channel mapped onto it breaks the mapping (I-X1).
         var x1 = r.OneSided.First(o => o.Report.Invariants.Contains("I-X1"));
         Assert.Equal("xen-shared-irq", x1.Side);
-        Assert.Contains("is bound to port", x1.Report.Messages.Single(m => m.StartsWith("I-X1", StringComparison.Ordinal)));
+        Assert.Contains("is bound to port", x1.Report.Messages.Single(m => m.StartsWith("I-X1:", StringComparison.Ordinal)));
     }
 
     [Fact]
