@@ -1,4 +1,6 @@
+using System.CommandLine;
 using IrqVerify.Model;
+using IrqVerify.Testing.Designs;
 
 namespace IrqVerify.Cli;
 
@@ -21,6 +23,21 @@ public static class Inputs
                     throw new ModelInputException("--variant", 0, 0, $"unknown variant '{n}' (known: {string.Join(", ", Variants.Names)})");
         return v;
     }
+
+    /// <summary>The <c>--design</c> option every engine command takes.</summary>
+    public static Option<string?> DesignOption() =>
+        new("--design") { Description = "Boot a design: a name (irqverify designs), a design .dll, or a .csproj (built first)" };
+
+    /// <summary>Variants with the design named by <paramref name="design"/> (null: Linux) booted.</summary>
+    public static Variants ParseVariants(IEnumerable<string>? names, string? design)
+    {
+        var v = ParseVariants(names);
+        if (design is not null) v.Design = DesignCatalog.Resolve(design);
+        return v;
+    }
+
+    /// <summary>" --design ARG" that boots <paramref name="v"/>'s design again ("" for Linux).</summary>
+    public static string DesignFlag(Variants v) => DesignCatalog.ArgFor(v.Design) is { } a ? " --design " + a : "";
 
     public static string ReadText(string path)
     {

@@ -24,6 +24,8 @@ public static class Program
         root.Subcommands.Add(BenchCommand.Build(stdout, stderr));
         root.Subcommands.Add(TraceCommand.Build(stdout, stderr));
         root.Subcommands.Add(ConformCommand.Build(stdout, stderr));
+        root.Subcommands.Add(DesignsCommand.Build(stdout));
+        root.Subcommands.Add(CompareCommand.Build(stdout, stderr));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -18,7 +18,7 @@ public sealed class DifferentialSignature
     public DifferentialSignature(FuzzExecutor exec, bool strict = false)
     {
         Executor = exec;
-        if (exec.Variants.Enabled().Any()) _reference = new FuzzExecutor(exec.Table, new Variants());
+        if (exec.Variants.Enabled().Any()) _reference = new FuzzExecutor(exec.Table, new Variants { Design = exec.Variants.Design });
         else _judged = exec.Thorough && exec.Strict == strict ? exec : new FuzzExecutor(exec.Table, exec.Variants) { Thorough = true, Strict = strict };
     }
 

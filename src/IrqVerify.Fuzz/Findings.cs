@@ -16,7 +16,7 @@ public static class Findings
     public static string ReplayCommand(string path, string? machinePath, Variants v, bool parallel)
     {
         string m = machinePath is null ? "" : $" --machine {machinePath}";
-        string vs = string.Concat(v.Enabled().Select(n => $" --variant {n}"));
+        string vs = (v.Design.Arg is { } d ? $" --design {d}" : "") + string.Concat(v.Enabled().Select(n => $" --variant {n}"));
         return parallel ? $"irqverify fuzz --replay {path}{m}{vs}" : $"irqverify run {path}{m}{vs}";
     }
 

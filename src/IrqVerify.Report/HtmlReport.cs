@@ -30,6 +30,7 @@ public static class HtmlReport
         sb.Append("<style>").Append(Css).Append("</style>\n</head>\n");
         sb.Append($"<body data-verdict=\"{(r.Clean ? "clean" : "failed")}\" data-failures=\"{r.Failures.Count}\">\n");
         Summary(sb, r);
+        foreach (var t in r.Tables) Table(sb, t);
         for (int i = 0; i < r.Failures.Count; i++) Failure(sb, r.Failures[i], i);
         sb.Append("<div id=\"tooltip\" class=\"tooltip\" hidden=\"hidden\"></div>\n");
         sb.Append("<script>//<![CDATA[\n").Append(Script).Append("\n//]]></script>\n");
@@ -40,7 +41,9 @@ public static class HtmlReport
     private static void Summary(StringBuilder sb, VerifyReport r)
     {
         sb.Append("<header>\n<h1>").Append(Html.Esc(r.Title)).Append("</h1>\n");
-        string verdict = r.Clean ? "CLEAN" : $"FAILED: {r.Failures.Count} distinct failure{(r.Failures.Count == 1 ? "" : "s")}";
+        string verdict = r.Clean ? "CLEAN"
+            : r.Failures.Count > 0 ? $"FAILED: {r.Failures.Count} distinct failure{(r.Failures.Count == 1 ? "" : "s")}"
+            : $"DIFFERENT: {string.Join(", ", r.Tables.Where(t => t.Differs).Select(t => t.Title))}";
         sb.Append($"<p id=\"verdict\" class=\"verdict {(r.Clean ? "clean" : "failed")}\">{Html.Esc(verdict)}</p>\n");
         sb.Append("<table id=\"summary\" class=\"kv\">\n");
         Row(sb, "variant", r.Variant);
@@ -68,6 +71,23 @@ public static class HtmlReport
             sb.Append("</ul></nav>\n");
         }
         sb.Append("</header>\n");
+    }
+
+    private static void Table(StringBuilder sb, ReportTable t)
+    {
+        sb.Append($"<section class=\"table\" id=\"{Html.Esc(t.Id)}\">\n<h2 class=\"plain\">{Html.Esc(t.Title)}</h2>\n");
+        sb.Append("<table class=\"grid\">\n<thead><tr>");
+        foreach (var h in t.Headers) sb.Append("<th>").Append(Html.Esc(h)).Append("</th>");
+        sb.Append("</tr></thead>\n<tbody>\n");
+        for (int i = 0; i < t.Rows.Count; i++)
+        {
+            sb.Append($"<tr class=\"{(t.RowDiffers[i] ? "bad" : "good")}\">");
+            foreach (var c in t.Rows[i]) sb.Append("<td>").Append(Html.Esc(c)).Append("</td>");
+            sb.Append("</tr>\n");
+        }
+        sb.Append("</tbody>\n</table>\n");
+        for (int i = 0; i < t.Blocks.Count; i++) Block(sb, t.Blocks[i].Heading, Html.Id(t.Id, i), t.Blocks[i].Text, copy: false);
+        sb.Append("</section>\n");
     }
 
     private static void Row(StringBuilder sb, string key, string value) =>
@@ -117,6 +137,7 @@ public static class HtmlReport
         body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0 24px 40px; color: #1d2330; background: #fafbfc; }
         h1 { font-size: 22px; margin: 16px 0 4px; }
         h2 { font-size: 18px; margin: 0 0 6px; color: #8a1020; }
+        h2.plain { color: #1d2330; margin-top: 18px; }
         h2 small, h3 small { color: #5b6475; font-weight: normal; font-size: 13px; }
         h3 { font-size: 15px; margin: 14px 0 4px; }
         .verdict { display: inline-block; font-weight: 700; padding: 3px 12px; border-radius: 12px; margin: 4px 0 10px; }

@@ -21,13 +21,15 @@ public sealed class VerifyReport
     public List<CaseSummary> Cases { get; } = new();
     public List<FailureReport> Failures { get; } = new();
     /// <summary>No finding fails under the policy (findings it excuses may be listed).</summary>
-    public bool Clean => !Failures.Any(f => Policy.Fails(f.Classes));
+    public bool Clean => !Failures.Any(f => Policy.Fails(f.Classes)) && !Tables.Any(t => t.Differs);
     /// <summary>The classes that fail (--fail-on); a violation always does.</summary>
     public FailPolicy Policy { get; init; } = FailPolicy.Default;
     /// <summary>"violation", "violation,misuse,known".</summary>
     public string FailOn => Policy.ToString();
     /// <summary>What the findings database said about findings of earlier runs absent from this one.</summary>
     public List<string> History { get; } = new();
+    /// <summary>Tables after the summary (compare); a row that differs makes the report not clean.</summary>
+    public List<ReportTable> Tables { get; } = new();
     /// <summary>One command line that re-runs exactly this work (count budgets, same seed).</summary>
     public string Rerun { get; init; } = "";
 }

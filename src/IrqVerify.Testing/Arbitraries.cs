@@ -1,6 +1,8 @@
 using FsCheck;
 using FsCheck.Fluent;
+using IrqVerify.Designs.ContiguousMultiMsi;
 using IrqVerify.Model;
+using IrqVerify.Model.Designs;
 
 namespace IrqVerify.Testing;
 
@@ -12,12 +14,12 @@ namespace IrqVerify.Testing;
 public static class ScenarioArb
 {
     public static Arbitrary<Scenario> Of(ProgramProfile? program = null, MachineProfile? machines = null,
-        IReadOnlyList<string>? variants = null, MachineConfig? machine = null)
+        IReadOnlyList<string>? variants = null, MachineConfig? machine = null, Design? design = null)
     {
         var gen = Gen.Sized(size =>
             from hi in Gen.Choose(0, int.MaxValue)
             from lo in Gen.Choose(0, int.MaxValue)
-            select ScenarioGenerator.Generate(((ulong)hi << 31) ^ (ulong)lo, size, program, machines, variants, machine));
+            select ScenarioGenerator.Generate(((ulong)hi << 31) ^ (ulong)lo, size, program, machines, variants, machine, design));
         return Arb.From(gen, Shrink);
     }
 
@@ -54,16 +56,16 @@ public static class XenScenarios
     public static Arbitrary<Scenario> Scenario() => ScenarioArb.Of(ProgramProfile.Xen, MachineProfile.Default with { XenPercent = 100 });
 }
 
-/// <summary>Provider: the seed-001 hunt with the contiguous multi-MSI variant turned on.</summary>
+/// <summary>Provider: the seed-001 hunt on the contiguous multi-MSI design.</summary>
 public static class Seed001Scenarios
 {
     public static Arbitrary<Scenario> Scenario() =>
-        ScenarioArb.Of(ProgramProfile.Seed001, MachineProfile.Seed001, [Variants.ContiguousMultiMsiName]);
+        ScenarioArb.Of(ProgramProfile.Seed001, MachineProfile.Seed001, design: new ContiguousMultiMsiDesign());
 }
 
 /// <summary>Provider: the seed-001 hot-unplug hunt (non-managed blocks, exhaustion, CPU offline).</summary>
 public static class Seed001UnplugScenarios
 {
     public static Arbitrary<Scenario> Scenario() =>
-        ScenarioArb.Of(ProgramProfile.Seed001Unplug, MachineProfile.Seed001, [Variants.ContiguousMultiMsiName]);
+        ScenarioArb.Of(ProgramProfile.Seed001Unplug, MachineProfile.Seed001, design: new ContiguousMultiMsiDesign());
 }

@@ -56,7 +56,7 @@ public static class Counterexample
         var ids = ScenarioRunner.Run(s, strict: true).FailedIds.ToList();
         var (program, machine) = ScenarioFiles.Write(s, Directory, Sanitize(name), ids,
             [$"counterexample of {name}", "pin it: irqverify regress add <this file>"]);
-        return new CounterexampleException(s, program, machine, ScenarioFiles.ReplayCommand(program, machine, s.Variants), failure);
+        return new CounterexampleException(s, program, machine, ScenarioFiles.ReplayCommand(program, machine, s.Variants, Designs.DesignCatalog.ArgFor(s.Design)), failure);
     }
 
     private static string Sanitize(string name)

@@ -1,5 +1,6 @@
 using System.Text;
 using IrqVerify.Model;
+using IrqVerify.Model.Designs;
 using IrqVerify.Model.Program;
 
 namespace IrqVerify.Testing;
@@ -19,11 +20,16 @@ public sealed class Scenario(MachineConfig machine, IrqProgram program, IReadOnl
     /// <summary>Where the case came from: a regression file, or null when generated.</summary>
     public string? Origin { get; } = origin;
 
-    public Scenario WithProgram(IrqProgram p) => new(Machine, p, Variants, Seed, Origin);
+    /// <summary>The design the machine boots with (Linux unless set).</summary>
+    public Design Design { get; init; } = Design.Linux;
+
+    public Scenario WithProgram(IrqProgram p) => new(Machine, p, Variants, Seed, Origin) { Design = Design };
+
+    public Scenario WithDesign(Design d) => new(Machine, Program, Variants, Seed, Origin) { Design = d };
 
     public Variants MakeVariants()
     {
-        var v = new Variants();
+        var v = new Variants { Design = Design };
         foreach (var n in Variants)
             if (!v.TryEnable(n)) throw new ArgumentException($"unknown variant '{n}'");
         return v;
@@ -38,7 +44,8 @@ public sealed class Scenario(MachineConfig machine, IrqProgram program, IReadOnl
     {
         var sb = new StringBuilder();
         sb.Append("# machine ").Append(Machine.Name).Append(": ").Append(Describe(Machine)).Append('\n');
-        sb.Append("# variants: ").Append(Variants.Count == 0 ? "none (reference model)" : string.Join(", ", Variants)).Append('\n');
+        sb.Append("# variants: ").Append(Variants.Count == 0 ? Design.IsLinux ? "none (reference model)" : "none" : string.Join(", ", Variants)).Append('\n');
+        if (!Design.IsLinux) sb.Append("# design: ").Append(Design.Name).Append('\n');
         if (Seed != 0) sb.Append("# generator seed: ").Append(Seed).Append('\n');
         if (Origin is not null) sb.Append("# from: ").Append(Origin).Append('\n');
         return sb.ToString();
@@ -63,12 +70,12 @@ public static class ScenarioGenerator
     /// <param name="size">FsCheck's size: scales the program length.</param>
     /// <param name="machine">A fixed machine, or null to generate one from <paramref name="machines"/>.</param>
     public static Scenario Generate(ulong seed, int size, ProgramProfile? program = null, MachineProfile? machines = null,
-        IReadOnlyList<string>? variants = null, MachineConfig? machine = null)
+        IReadOnlyList<string>? variants = null, MachineConfig? machine = null, Design? design = null)
     {
         var r = new Rng(seed);
         var cfg = machine ?? MachineGenerator.Generate(r, machines);
         var vs = variants ?? [];
-        var s = new Scenario(cfg, new IrqProgram([]), vs, seed);
+        var s = new Scenario(cfg, new IrqProgram([]), vs, seed) { Design = design ?? Design.Linux };
         var prog = ProgramGenerator.Generate(cfg, s.MakeVariants(), r, size, program);
         return s.WithProgram(prog);
     }

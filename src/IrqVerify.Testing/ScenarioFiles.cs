@@ -15,6 +15,7 @@ public static class ScenarioFiles
     public const string MachineKey = "# machine:";
     public const string VariantKey = "# variant:";
     public const string ExpectKey = "# expect:";
+    public const string DesignKey = "# design:";
 
     /// <summary>Writes <c>name.irq</c> and <c>name.machine.json</c> into <paramref name="dir"/>.</summary>
     public static (string Program, string Machine) Write(Scenario s, string dir, string name, IEnumerable<string>? expect, IEnumerable<string>? notes = null)
@@ -42,6 +43,7 @@ public static class ScenarioFiles
         var sb = new StringBuilder();
         foreach (var n in notes ?? []) sb.Append("# ").Append(n).Append('\n');
         sb.Append(MachineKey).Append(' ').Append(machineRef).Append('\n');
+        if (Designs.DesignCatalog.ArgFor(s.Design) is { } design) sb.Append(DesignKey).Append(' ').Append(design).Append('\n');
         foreach (var v in s.Variants) sb.Append(VariantKey).Append(' ').Append(v).Append('\n');
         var ids = expect?.ToList() ?? [];
         sb.Append(ExpectKey).Append(' ').Append(ids.Count == 0 ? "clean" : string.Join(", ", ids)).Append('\n');
@@ -51,13 +53,14 @@ public static class ScenarioFiles
     }
 
     private static bool IsDirective(string line) =>
-        line.StartsWith(MachineKey, StringComparison.Ordinal) || line.StartsWith(VariantKey, StringComparison.Ordinal) || line.StartsWith(ExpectKey, StringComparison.Ordinal);
+        line.StartsWith(MachineKey, StringComparison.Ordinal) || line.StartsWith(VariantKey, StringComparison.Ordinal) ||
+        line.StartsWith(ExpectKey, StringComparison.Ordinal) || line.StartsWith(DesignKey, StringComparison.Ordinal);
 
     /// <summary>One line that replays the program in a fresh process.</summary>
-    public static string ReplayCommand(string programPath, string machinePath, IEnumerable<string> variants)
+    public static string ReplayCommand(string programPath, string machinePath, IEnumerable<string> variants, string? designArg = null)
     {
         string cli = RepoRoot() is { } root ? Path.Combine(root, "src", "IrqVerify.Cli") : "src/IrqVerify.Cli";
-        return $"dotnet run --project {cli} -- run {programPath} --machine {machinePath}{string.Concat(variants.Select(v => " --variant " + v))} --quiet";
+        return $"dotnet run --project {cli} -- run {programPath} --machine {machinePath}{(designArg is null ? "" : " --design " + designArg)}{string.Concat(variants.Select(v => " --variant " + v))} --quiet";
     }
 
     /// <summary>One line that replays a pinned regression file (its directives name machine and variants).</summary>
@@ -80,13 +83,14 @@ public static class ScenarioFiles
     public static (Scenario Scenario, IReadOnlyList<string>? Expect) Read(string path)
     {
         string text = File.ReadAllText(path);
-        string? machineRef = null;
+        string? machineRef = null, design = null;
         var variants = new List<string>();
         IReadOnlyList<string>? expect = null;
         foreach (var raw in text.Split('\n'))
         {
             var line = raw.TrimEnd('\r');
             if (line.StartsWith(MachineKey, StringComparison.Ordinal)) machineRef ??= line[MachineKey.Length..].Trim();
+            else if (line.StartsWith(DesignKey, StringComparison.Ordinal)) design ??= line[DesignKey.Length..].Trim();
             else if (line.StartsWith(VariantKey, StringComparison.Ordinal))
                 variants.AddRange(line[VariantKey.Length..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             else if (line.StartsWith(ExpectKey, StringComparison.Ordinal) && expect is null)
@@ -97,7 +101,8 @@ public static class ScenarioFiles
         }
         var cfg = ResolveMachine(machineRef, Path.GetDirectoryName(Path.GetFullPath(path))!, path);
         var prog = ProgramParser.Parse(text, path, cfg);
-        return (new Scenario(cfg, prog, variants.Distinct().ToList(), 0, Path.GetFileName(path)), expect);
+        var d = design is null ? Model.Designs.Design.Linux : Designs.DesignCatalog.Resolve(design, Path.GetDirectoryName(Path.GetFullPath(path)));
+        return (new Scenario(cfg, prog, variants.Distinct().ToList(), 0, Path.GetFileName(path)) { Design = d }, expect);
     }
 
     /// <summary>A machine reference: "default", a JSON path relative to the file, or a name in models/machines.</summary>

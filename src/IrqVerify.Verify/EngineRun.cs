@@ -33,4 +33,7 @@ internal static class Ids
     }
 
     public static string VariantFlags(IEnumerable<string> variants) => string.Concat(variants.Select(v => " --variant " + v));
+
+    /// <summary>" --design ARG" for a design named on the command line, "" for Linux.</summary>
+    public static string DesignFlag(string? designArg) => designArg is null ? "" : " --design " + designArg;
 }

@@ -18,7 +18,7 @@ public static class ExploreEngine
     public static IReadOnlyList<string> Differential(Explorer.Scenario s, Failure f, Variants v)
     {
         if (!v.Enabled().Any()) return f.Ids;
-        var reference = Replayer.Run(s, new Variants(), f.Log);
+        var reference = Replayer.Run(s, new Variants { Design = v.Design }, f.Log);
         var refIds = reference.Failure?.Ids ?? [];
         return f.Ids.Where(id => !refIds.Contains(id)).ToList();
     }

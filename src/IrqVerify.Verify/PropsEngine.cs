@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using IrqVerify.Model;
+using IrqVerify.Model.Designs;
 using IrqVerify.Model.Program;
 using IrqVerify.Report;
 using IrqVerify.Testing;
@@ -29,11 +30,11 @@ public static class PropsEngine
     ];
 
     /// <summary>Case <paramref name="i"/> of a run with <paramref name="seed"/>: same case in every process.</summary>
-    public static TestCase Case(ulong seed, long i, IReadOnlyList<string> variants, MachineConfig? machine, int firstProfile = 0)
+    public static TestCase Case(ulong seed, long i, IReadOnlyList<string> variants, MachineConfig? machine, int firstProfile = 0, Design? design = null)
     {
         var (_, program, machines) = Profiles[(int)((i + firstProfile) % Profiles.Length)];
         int size = 5 + (int)(i % 36);
-        return ScenarioGenerator.Generate(Ids.Mix(seed, i), size, program, machines, variants, machine);
+        return ScenarioGenerator.Generate(Ids.Mix(seed, i), size, program, machines, variants, machine, design);
     }
 
     /// <summary>The ids that count: every failure on the reference model; on a variant, those the
@@ -42,7 +43,7 @@ public static class PropsEngine
     {
         var o = ScenarioRunner.Run(s, strict: strict);
         var ids = o.Crash is not null ? ["exception:" + o.Crash.GetType().Name] : o.FailedIds.ToList();
-        if (ids.Count == 0 || s.Variants.Count == 0) return (ids, o);
+        if (ids.Count == 0 || (s.Variants.Count == 0 && s.Design.IsLinux)) return (ids, o);
         var reference = ScenarioRunner.Run(new TestCase(s.Machine, s.Program, [], s.Seed, s.Origin));
         var refIds = reference.Crash is not null ? ["exception:" + reference.Crash.GetType().Name] : reference.FailedIds.ToList();
         return (ids.Where(id => !refIds.Contains(id)).ToList(), o);
@@ -54,7 +55,7 @@ public static class PropsEngine
         var run = new List<FailureReport>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         long cases = 0, lastReport = 0;
-        int firstProfile = o.Variants.Contains(Variants.ContiguousMultiMsiName) ? 4 : 0;
+        int firstProfile = o.Design.MultiMsi.ContiguousVectors ? 4 : 0;
         // Per generator profile: cases run, time, and what the judge excused (JUnit test cases).
         var perProfile = new long[Profiles.Length];
         var timeProfile = new TimeSpan[Profiles.Length];
@@ -63,7 +64,7 @@ public static class PropsEngine
         {
             int profile = (int)((cases + firstProfile) % Profiles.Length);
             var started = sw.Elapsed;
-            var s = Case(o.Seed, cases, o.Variants, o.Machine, firstProfile);
+            var s = Case(o.Seed, cases, o.Variants, o.Machine, firstProfile, o.Design);
             cases++;
             var (ids, outcome) = FailIds(s, o.Strict);
             foreach (var x in outcome.Excused.Concat(outcome.Known))
@@ -99,10 +100,9 @@ public static class PropsEngine
     public static Detection? Hunt(IReadOnlyList<string> variants, ulong seed, TimeSpan budget)
     {
         var sw = Stopwatch.StartNew();
-        int firstProfile = variants.Contains(Variants.ContiguousMultiMsiName) ? 4 : 0;
         for (long i = 0; sw.Elapsed < budget; i++)
         {
-            var s = Case(seed, i, variants, null, firstProfile);
+            var s = Case(seed, i, variants, null);
             var (ids, _) = FailIds(s);
             if (ids.Count > 0) return new Detection(ids, i + 1, sw.Elapsed, $"case {i + 1}");
         }
@@ -129,7 +129,7 @@ public static class PropsEngine
             Messages = messages,
             Counterexample = min.Header() + min.Program.Print(),
             Narrative = Narrative.OfProgram(min.Program, min.Machine, min.MakeVariants(), sorted, messages),
-            Replay = $"irqverify run {programPath} --machine {machinePath}{Ids.VariantFlags(min.Variants)}{(o.Strict ? " --strict" : "")} --quiet",
+            Replay = $"irqverify run {programPath} --machine {machinePath}{Ids.VariantFlags(min.Variants)}{Ids.DesignFlag(o.DesignArg)}{(o.Strict ? " --strict" : "")} --quiet",
             RegressionTest = RegressionTest.ForProgram(Name, min.Program, min.Machine, min.Variants, sorted),
             Timeline = TimelineBuilder.FromProgram(min.Machine, min.MakeVariants(), min.Program).Timeline,
             Case = profile,

@@ -23,7 +23,7 @@ public static class Verifier
             ExploreEngine.Run(o, Share(o.Split.Explore), o.Progress),
             FuzzEngine.Run(o, Share(o.Split.Fuzz), o.Progress),
         };
-        var rerun = "irqverify verify --seed " + o.Seed + " " + string.Join(" ", runs.Select(r => r.Rerun)) + Ids.VariantFlags(o.Variants)
+        var rerun = "irqverify verify --seed " + o.Seed + " " + string.Join(" ", runs.Select(r => r.Rerun)) + Ids.DesignFlag(o.DesignArg) + Ids.VariantFlags(o.Variants)
                     + (o.MachinePath is null ? "" : " --machine " + o.MachinePath) + o.FailOn.Flags;
         var report = new VerifyReport
         {

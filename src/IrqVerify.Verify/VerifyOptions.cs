@@ -1,5 +1,6 @@
 using IrqVerify.Model;
 using IrqVerify.Model.Verdict;
+using IrqVerify.Model.Designs;
 
 namespace IrqVerify.Verify;
 
@@ -8,8 +9,12 @@ public sealed class VerifyOptions
 {
     public TimeSpan Budget { get; init; } = TimeSpan.FromSeconds(60);
     public ulong Seed { get; init; } = 1;
-    /// <summary>Variant names (K1..K15, contiguous-multi-msi); empty = the reference model.</summary>
+    /// <summary>Variant names (K1..K15); empty = no re-injected bug.</summary>
     public IReadOnlyList<string> Variants { get; init; } = [];
+    /// <summary>The design verified (Linux: the reference model).</summary>
+    public Design Design { get; init; } = Design.Linux;
+    /// <summary>How the design was named on the command line (for replay lines; null for Linux).</summary>
+    public string? DesignArg { get; init; }
     /// <summary>A fixed machine for the property programs and the fuzzer (null: generated machines /
     /// the small fuzz machine). Exploration scenarios always use their own machines.</summary>
     public MachineConfig? Machine { get; init; }
@@ -39,13 +44,13 @@ public sealed class VerifyOptions
 
     public Variants MakeVariants()
     {
-        var v = new Variants();
+        var v = new Variants { Design = Design };
         foreach (var n in Variants)
             if (!v.TryEnable(n)) throw new ModelInputException("--variant", 0, 0, $"unknown variant '{n}' (known: {string.Join(", ", IrqVerify.Model.Variants.Names)})");
         return v;
     }
 
-    public string VariantLabel => Variants.Count == 0 ? "reference" : string.Join(",", Variants);
+    public string VariantLabel => Variants.Count == 0 && Design.IsLinux ? "reference" : string.Join(",", (Design.IsLinux ? [] : new[] { Design.Name }).Concat(Variants));
 }
 
 /// <summary>A progress report of one engine: runs so far, fraction of its budget used, failures.</summary>

@@ -39,7 +39,7 @@ public sealed record ZooRow(string Variant, bool Race, IReadOnlyList<ZooCell> Ce
 }
 
 /// <summary>
-/// The bug zoo: each engine against each variant (K1..K15 and contiguous-multi-msi), detection always
+/// The bug zoo: each engine against each variant (K1..K15), detection always
 /// differential (an id the variant produces that the reference model does not on the same input).
 /// Races go to the scenarios whose `bugs:` line names them (dfs: deterministic, run once); fuzzing
 /// and properties run once per seed.

@@ -167,7 +167,7 @@ public class ContractProperties
                     Assert.True(irte.Entries[i].Allocated && irte.Entries[i].Device == dev.Index, $"after {after}: IRTE {i} is not {dev.Name}'s");
             }
             else
-                Assert.True(m.Variants.ContiguousMultiMsi, $"after {after}: {dev.Name} got {d.NvecUsed}-vector MSI without remapping (I-P17)");
+                Assert.True(m.Design.MultiMsi.ContiguousVectors, $"after {after}: {dev.Name} got {d.NvecUsed}-vector MSI without remapping (I-P17)");
         }
     }
 }

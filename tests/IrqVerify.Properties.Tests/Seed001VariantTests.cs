@@ -51,7 +51,7 @@ public class Seed001VariantTests(ITestOutputHelper output)
         var call = cx.Program.Calls.Single();
         Assert.Equal("pci_alloc_irq_vectors", call.Op);
         Assert.Contains("msi", call.Args[3].Text!);
-        Assert.Contains(Variants.ContiguousMultiMsiName, cx.Variants);
+        Assert.Equal("contiguous-multi-msi", cx.Design.Name);
         var (exit, text) = Replay(found);
         Assert.Equal(1, exit);
         Assert.Contains("I-P17", text);

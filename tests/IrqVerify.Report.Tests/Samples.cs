@@ -1,3 +1,4 @@
+using IrqVerify.Designs.ContiguousMultiMsi;
 using IrqVerify.Explorer;
 using IrqVerify.Model;
 using IrqVerify.Model.Program;
@@ -92,8 +93,7 @@ internal static class Samples
         var cfg = MachineConfig.Load(Data("regressions/seed001-block-offline-i-v8.machine.json"));
         string path = Data("regressions/seed001-block-offline-i-v8.irq");
         var p = ProgramParser.Parse(File.ReadAllText(path), path, cfg);
-        var v = new Variants();
-        Assert.True(v.TryEnable("contiguous-multi-msi"));
+        var v = new Variants { Design = new ContiguousMultiMsiDesign() };
         return TimelineBuilder.FromProgram(cfg, v, p);
     }
 }

@@ -38,6 +38,8 @@ public sealed class Machine
 
     public MachineConfig Config { get; }
     public Variants Variants { get; }
+    /// <summary>The design booted (Linux unless a design was chosen).</summary>
+    public Designs.Design Design => Variants.Design;
     public IDecisionSource Decisions { get; set; }
     public ITraceSink? Trace { get; }
     public DiagnosticLog Diagnostics { get; } = new();

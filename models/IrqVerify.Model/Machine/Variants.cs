@@ -1,14 +1,16 @@
+using IrqVerify.Model.Designs;
+
 namespace IrqVerify.Model;
 
 /// <summary>
-/// Design variants and re-injected known bugs (known-bugs.md K1..K15). Every flag is off by default:
-/// the default model is modern (v6.x) Linux. Each flag is read at exactly one place in the model.
+/// Re-injected known bugs (K1..K15) and the design the machine boots with. Every flag is off by
+/// default and the design is Linux: the default model is modern (v6.x) Linux. Each flag is read at
+/// exactly one place in the model.
 /// </summary>
 public sealed class Variants
 {
-    /// <summary>Seed 001: the vector matrix serves multi-MSI with 2^n contiguous, naturally aligned
-    /// vectors on one CPU (all moved together), so multi-MSI works without interrupt remapping.</summary>
-    public bool ContiguousMultiMsi { get; set; }
+    /// <summary>The design the machine boots with (Linux by default); variants re-inject bugs into it.</summary>
+    public Design Design { get; set; } = Design.Linux;
 
     private readonly bool[] _k = new bool[16];
 
@@ -35,17 +37,14 @@ public sealed class Variants
     public bool K14 => _k[14];
     public bool K15 => _k[15];
 
-    public const string ContiguousMultiMsiName = "contiguous-multi-msi";
-
     /// <summary>Every accepted variant name.</summary>
     public static IEnumerable<string> Names =>
-        Enumerable.Range(1, 15).Select(i => "K" + i).Append(ContiguousMultiMsiName);
+        Enumerable.Range(1, 15).Select(i => "K" + i);
 
-    /// <summary>Turns on a variant by name ("K10", "k10", "contiguous-multi-msi"). False if unknown.</summary>
+    /// <summary>Turns on a variant by name ("K10", "k10"). False if unknown.</summary>
     public bool TryEnable(string name)
     {
         string n = name.Trim();
-        if (n.Equals(ContiguousMultiMsiName, StringComparison.OrdinalIgnoreCase)) { ContiguousMultiMsi = true; return true; }
         if (n.Length >= 2 && (n[0] == 'K' || n[0] == 'k') && int.TryParse(n[1..], out int k) && k is >= 1 and <= 15)
         {
             _k[k] = true;
@@ -55,13 +54,17 @@ public sealed class Variants
     }
 
     /// <summary>The same flags as <paramref name="o"/>.</summary>
-    public bool SameAs(Variants o) => ContiguousMultiMsi == o.ContiguousMultiMsi && _k.AsSpan().SequenceEqual(o._k);
+    public bool SameAs(Variants o) => Design.Name == o.Design.Name && _k.AsSpan().SequenceEqual(o._k);
 
     public IEnumerable<string> Enabled()
     {
         for (int i = 1; i <= 15; i++) if (_k[i]) yield return "K" + i;
-        if (ContiguousMultiMsi) yield return ContiguousMultiMsiName;
     }
 
-    public override string ToString() { var e = Enabled().ToList(); return e.Count == 0 ? "reference" : string.Join(",", e); }
+    public override string ToString()
+    {
+        var e = Enabled().ToList();
+        if (!Design.IsLinux) e.Insert(0, "design " + Design.Name);
+        return e.Count == 0 ? "reference" : string.Join(",", e);
+    }
 }

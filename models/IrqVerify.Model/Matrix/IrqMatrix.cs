@@ -64,7 +64,7 @@ public sealed class IrqMatrix
     /// <summary>The possible CPUs as a mask.</summary>
     public CpuMask Possible => _possible;
 
-    /// <summary>Live seed-001 blocks (only with <see cref="Variants.ContiguousMultiMsi"/>).</summary>
+    /// <summary>Live seed-001 blocks (only when the design hands out contiguous vectors).</summary>
     public IReadOnlyList<MatrixBlock> Blocks => _blocks;
     internal List<MatrixBlock> BlockList => _blocks;
 
@@ -90,8 +90,8 @@ public sealed class IrqMatrix
 
     public CpuMap Map(int cpu) => _maps[cpu];
 
-    /// <summary>Seed-001 design variant on (the one place this flag is read).</summary>
-    public bool BlocksAllowed => _variants?.ContiguousMultiMsi == true;
+    /// <summary>The design hands out contiguous multi-MSI blocks (Designs.IMultiMsiAllocator.ContiguousVectors).</summary>
+    public bool BlocksAllowed => _variants?.Design.MultiMsi.ContiguousVectors == true;
 
     // ---------------------------------------------------------------- hotplug
 
@@ -459,7 +459,7 @@ public sealed class IrqMatrix
     // ---------------------------------------------------------------- seed-001 contiguous blocks
 
     /// <summary>
-    /// Seed-001 design variant (no kernel counterpart; only with <see cref="Variants.ContiguousMultiMsi"/>):
+    /// Seed-001 design (no kernel counterpart; only when <see cref="BlocksAllowed"/>):
     /// a 2^<paramref name="alignLog2"/>-aligned run of <paramref name="num"/> non-managed slots on ONE
     /// online CPU of the mask — the CPU with the most available slots that can hold the run, first
     /// on ties. Accounting equals <paramref name="num"/> single allocations. -EINVAL on an empty mask,

@@ -13,8 +13,8 @@ namespace IrqVerify.Model.Pci;
 public sealed partial class PciBus
 {
     /// <summary>MSI_FLAG_MULTI_PCI_MSI on the device's domain: remapping domains offer it; the plain
-    /// x86 vector domain does not (I-V15), except in the seed-001 contiguous-vector design variant.</summary>
-    private bool SupportsMultiMsi(PciDevice dev) => dev.Remapped || m.Variants.ContiguousMultiMsi;
+    /// x86 vector domain does not (I-V15); the design decides (seed 001: contiguous vector blocks).</summary>
+    private bool SupportsMultiMsi(PciDevice dev) => m.Design.MultiMsi.MultiPciMsi(dev);
 
     /// <summary>msi_check_reservation_mode: reservation mode configured and the first descriptor
     /// maskable (MSI-X, or MSI with per-vector masking).</summary>
@@ -91,7 +91,7 @@ public sealed partial class PciBus
             return Errno.ENOMEM;
         }
         int n = desc.NvecUsed;
-        int virq = m.Irqs.AllocRange(n, IrqOwner.PciMsi, dev.Index);
+        int virq = m.Design.IrqNumbers.AllocDescs(m.Irqs, n, IrqOwner.PciMsi, dev.Index);
         if (virq < 0) return Errno.ENOMEM;
         var all = CpuMask.FirstN(m.Config.Cpus);
         for (int k = 0; k < n; k++)

@@ -65,8 +65,8 @@ public sealed partial class PciBus
         var descs = new List<MsiDescriptor>(nvec);
         for (int i = 0; i < nvec; i++)
         {
-            var desc = NewMsixDescriptor(dev, i);
-            if (masks is not null) desc.Affinity = [masks[i]];
+            var desc = TakeReserved(dev, i) ?? NewMsixDescriptor(dev, i);
+            if (masks is not null && !desc.Associated) desc.Affinity = [masks[i]];
             dev.Descriptors[i] = desc;
             descs.Add(desc);
         }
@@ -90,6 +90,17 @@ public sealed partial class PciBus
         r.Set(0);
     }
 
+    /// <summary>The descriptor of table index <paramref name="index"/> a design's disable kept for the
+    /// device (irqs and vectors still allocated), taken back; null on Linux.</summary>
+    private static MsiDescriptor? TakeReserved(PciDevice dev, int index)
+    {
+        int i = dev.Reserved.FindIndex(d => d.MsiIndex == index);
+        if (i < 0) return null;
+        var desc = dev.Reserved[i];
+        dev.Reserved.RemoveAt(i);
+        return desc;
+    }
+
     private static MsiDescriptor NewMsixDescriptor(PciDevice dev, int index) => new(true, index, 1)
     {
         CanMask = true,
@@ -106,13 +117,26 @@ public sealed partial class PciBus
         yield return Sched.At("pci_disable_msix");
         if (!dev.MsixEnabled) { r.Set(0); yield break; }
         foreach (var s in LockDescs(dev, "pci_disable_msix.msi_lock_descs")) yield return s;
+        var refused = m.Design.MsixContract.CheckDisable(m, dev);
+        if (refused != Errno.Ok)
+        {
+            m.Release(dev.DescLock);
+            m.Trace?.Effect($"{dev.Name}: pci_disable_msix refused {refused.Format()}, MSI-X stays enabled");
+            r.Fail(refused);
+            yield break;
+        }
         foreach (var desc in dev.Descriptors.Values) MaskVector(dev, desc, 0, true);
         dev.Msix!.Enable = false;
         dev.IntxDisabled = false;
         dev.MsixEnabled = false;
         dev.IntxReason = IntxReason.MsixShutdown;
         dev.LastAlloc = null;
-        foreach (var s in TeardownDescs(dev, [.. dev.Descriptors.Values], "pci_disable_msix")) yield return s;
+        if (m.Design.MsixContract.KeepVectors(dev))
+        {
+            foreach (var desc in dev.Descriptors.Values) if (desc.Associated) dev.Reserved.Add(desc);
+            dev.Descriptors.Clear();
+        }
+        else foreach (var s in TeardownDescs(dev, [.. dev.Descriptors.Values], "pci_disable_msix")) yield return s;
         m.Release(dev.DescLock);
         r.Set(0);
     }

@@ -113,6 +113,7 @@ public sealed partial class PciBus
             }
             foreach (var d in dev.Descriptors.Values) w.WriteLine($"  desc {d}");
             foreach (var d in dev.Leaked) w.WriteLine($"  leaked desc {d}");
+            foreach (var d in dev.Reserved) w.WriteLine($"  reserved desc {d}");
         }
         Irte?.Dump(w);
     }

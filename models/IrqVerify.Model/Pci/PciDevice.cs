@@ -48,6 +48,9 @@ public sealed class PciDevice
     public readonly SortedDictionary<int, MsiDescriptor> Descriptors = new();
     /// <summary>Descriptors deliberately leaked by a teardown that found a handler still requested (I-P15).</summary>
     public readonly List<MsiDescriptor> Leaked = new();
+    /// <summary>MSI-X descriptors a design's disable kept for this device, irqs and vectors included
+    /// (<see cref="Designs.IMsixContract.KeepVectors"/>); the next enable takes them back. Empty on Linux.</summary>
+    public readonly List<MsiDescriptor> Reserved = new();
 
     /// <summary>Fault injection: the next domain irq allocation for this device fails (-ENOMEM).</summary>
     public bool FailNextAlloc;
@@ -74,6 +77,7 @@ public sealed class PciDevice
     {
         foreach (var d in Descriptors.Values) if (d.Covers(irq)) return d;
         foreach (var d in Leaked) if (d.Covers(irq)) return d;
+        foreach (var d in Reserved) if (d.Covers(irq)) return d;
         return null;
     }
 
@@ -99,12 +103,18 @@ public sealed class PciDevice
             Array.Copy(ox.Pending, x.Pending, x.Pending.Length);
         }
         CopyDescriptors(o);
-        if (Leaked.Count == o.Leaked.Count && SameShapes(Leaked, o.Leaked))
-            for (int i = 0; i < Leaked.Count; i++) Leaked[i].CopyFrom(o.Leaked[i]);
+        CopyList(Leaked, o.Leaked);
+        CopyList(Reserved, o.Reserved);
+    }
+
+    private static void CopyList(List<MsiDescriptor> to, List<MsiDescriptor> from)
+    {
+        if (to.Count == from.Count && SameShapes(to, from))
+            for (int i = 0; i < to.Count; i++) to[i].CopyFrom(from[i]);
         else
         {
-            Leaked.Clear();
-            foreach (var d in o.Leaked) Leaked.Add(d.Clone());
+            to.Clear();
+            foreach (var d in from) to.Add(d.Clone());
         }
     }
 
@@ -150,5 +160,8 @@ public sealed class PciDevice
         foreach (var d in Descriptors.Values) d.Hash(ref h);
         h.Add(Leaked.Count);
         foreach (var d in Leaked) d.Hash(ref h);
+        if (Reserved.Count == 0) return;
+        h.Add(Reserved.Count);
+        foreach (var d in Reserved) d.Hash(ref h);
     }
 }

@@ -41,6 +41,7 @@ public static class PciInvariants
     {
         foreach (var d in dev.Descriptors.Values) yield return d;
         foreach (var d in dev.Leaked) yield return d;
+        foreach (var d in dev.Reserved) yield return d;
     }
 
     private static bool OwnedBy(IrqDesc d, PciDevice dev) => d.Allocated && d.Owner == IrqOwner.PciMsi && d.OwnerIndex == dev.Index;

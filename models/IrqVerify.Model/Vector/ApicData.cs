@@ -26,7 +26,7 @@ public sealed class ApicData
     /// <summary>hw_irq_cfg: what the upper domain composes the message from.</summary>
     public int HwVector, HwCpu;
 
-    /// <summary>Seed-001 contiguous variant: first irq of the block, its size and this irq's index
+    /// <summary>Seed-001 contiguous design: first irq of the block, its size and this irq's index
     /// (vector = block base + index, all on one CPU). BlockSize 0 = an ordinary independent vector.</summary>
     public int BlockFirstIrq, BlockSize, BlockIndex;
 
@@ -63,7 +63,7 @@ public sealed class ApicData
 
 /// <summary>
 /// irq_alloc_info for the vector domain. <paramref name="Mask"/> = info->mask (assign a real vector
-/// now); <paramref name="Contiguous"/> = seed-001 variant: one aligned block of vectors on one CPU.
+/// now); <paramref name="Contiguous"/> = seed-001 design: one aligned block of vectors on one CPU.
 /// </summary>
 public sealed record VectorAllocInfo(CpuMask? Mask, bool Contiguous)
 {

@@ -190,7 +190,7 @@ public sealed partial class VectorDomain
         AssignManagedShutdown(d, a);
     }
 
-    /// <summary>Seed-001 variant: one 2^ceil(log2 nr)-aligned block of nr vectors on one CPU; irq i gets base+i.</summary>
+    /// <summary>Seed-001 design: one 2^ceil(log2 nr)-aligned block of nr vectors on one CPU; irq i gets base+i.</summary>
     private Errno AllocContiguous(int virq, int nr, VectorAllocInfo info)
     {
         for (int i = 0; i < nr; i++)
@@ -319,7 +319,7 @@ public sealed partial class VectorDomain
         else if (busy) e = Errno.EBUSY;
         else
         {
-            e = _m.Matrix.Alloc(dest, a.HasReserved, out int cpu, out int vector);
+            e = _m.Design.VectorAssigner.AssignVector(_m.Matrix, dest, a.HasReserved, out int cpu, out int vector);
             if (e == Errno.Ok && UpdateVector(d, a, vector, cpu))
             {
                 UpdateIrqCfg(d, a, vector, cpu);
@@ -343,7 +343,7 @@ public sealed partial class VectorDomain
         return Errno.Ok;
     }
 
-    /// <summary>Seed-001 variant: a block moves as a whole (one new aligned block on one CPU).</summary>
+    /// <summary>Seed-001 design: a block moves as a whole (one new aligned block on one CPU).</summary>
     private Errno AssignBlockLocked(ApicData a, CpuMask dest)
     {
         int first = a.BlockFirstIrq, n = a.BlockSize;

@@ -15,7 +15,7 @@ public sealed partial class XenEvents
     /// and a fresh info of type UNBOUND. -1 if the irq space is full.</summary>
     private IrqInfo? AllocIrq(int port, IIrqChip chip, FlowKind flow)
     {
-        int irq = M.Irqs.AllocRange(1, IrqOwner.Xen, port);
+        int irq = M.Design.IrqNumbers.AllocDescs(M.Irqs, 1, IrqOwner.Xen, port);
         if (irq < 0) return null;
         var d = M.Irqs[irq]!;
         d.Chip = chip;
@@ -172,6 +172,11 @@ public sealed partial class XenEvents
             r.Set(irq);
             yield break;
         }
+        if (M.Design.EvtchnMapping.SharedIrq(this, port, lateeoi) is { } shared)
+        {
+            foreach (var s in ShareIrq(shared, port, r)) yield return s;
+            yield break;
+        }
         var info = AllocIrq(port, lateeoi ? LateEoiChip : DynamicChip, FlowKind.Edge);
         if (info is null) { r.Fail(Errno.ENOMEM); yield break; }
         info.LateEoi = lateeoi;
@@ -182,6 +187,22 @@ public sealed partial class XenEvents
         info.SetupDone = true;
         M.Trace?.Effect($"xen: port {port} bound to irq {info.Irq}{(lateeoi ? " (lateeoi)" : "")}");
         r.Set(info.Irq);
+    }
+
+    /// <summary>
+    /// A design's shared irq (<see cref="Designs.IEvtchnIrqMapping"/>): the port is mapped onto the
+    /// live irq of <paramref name="shared"/> on its vCPU, masked unless that irq is unmasked, and
+    /// counted in its refcount (every unbind drops one; the last one frees the irq).
+    /// </summary>
+    private IEnumerable<Sched> ShareIrq(IrqInfo shared, int port, OpResult r)
+    {
+        Abi.Mask(port);
+        foreach (var s in EvtchnToIrq.Set(M, port, shared.Irq)) yield return s;
+        Abi.BindToCpu(port, shared.Cpu, 0);
+        shared.Refcnt = shared.Refcnt <= 0 ? 2 : shared.Refcnt + 1;
+        if (shared.MaskReason == MaskReason.None) Abi.Unmask(port, M.CurrentCpu, shared.Cpu);
+        M.Trace?.Effect($"xen: port {port} shares irq {shared.Irq} (refcnt {shared.Refcnt})");
+        r.Set(shared.Irq);
     }
 
     /// <summary>

@@ -20,12 +20,12 @@ public static class CoyoteExplore
         _ => s,
     };
 
-    public static int Execute(string path, CoyoteOptions o, string[]? variantNames, string? outDir, TextWriter stdout)
+    public static int Execute(string path, CoyoteOptions o, string[]? variantNames, string? outDir, TextWriter stdout, string? design = null)
     {
         if (!CoyoteOptions.StrategyNames.Contains(o.Strategy))
             throw new ModelInputException("--strategy", 0, 0, $"unknown Coyote strategy '{o.Strategy}' ({string.Join(", ", CoyoteOptions.StrategyNames)})");
         var s = ScenarioParser.Load(path);
-        var v = Inputs.ParseVariants(variantNames);
+        var v = Inputs.ParseVariants(variantNames, design);
         string mode = o.ReproducibleTrace is null ? $"strategy {o.Strategy}, seed {o.Seed}" : "replaying a Coyote trace";
         stdout.WriteLine($"irqverify explore {path} (engine coyote, {mode}, variant {v}, {s.Threads.Count} threads, step bound {s.StepBound})");
         if (ScenarioCheck.Setup(s, v) is { } problem) throw new ModelInputException(path, 0, 0, problem);
@@ -51,7 +51,7 @@ public static class CoyoteExplore
         if (trace is not null)
         {
             stdout.WriteLine($"coyote trace written to {trace}");
-            stdout.WriteLine($"coyote replay: irqverify explore {path} --engine coyote{string.Concat(v.Enabled().Select(n => " --variant " + n))} --coyote-trace {trace}");
+            stdout.WriteLine($"coyote replay: irqverify explore {path} --engine coyote{Inputs.DesignFlag(v)}{string.Concat(v.Enabled().Select(n => " --variant " + n))} --coyote-trace {trace}");
         }
         return ExitCodes.Found;
     }

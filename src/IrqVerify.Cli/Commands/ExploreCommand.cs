@@ -26,6 +26,7 @@ public static class ExploreCommand
         var budget = new Option<string?>("--budget") { Description = "Wall-clock budget, e.g. 30s, 2m, 500ms" };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the randomized strategies", DefaultValueFactory = _ => 1UL };
         var variant = new Option<string[]>("--variant") { Description = "Re-inject a known bug: K1..K15 (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var design = Inputs.DesignOption();
         var depth = new Option<int>("--depth") { Description = "PCT depth d", DefaultValueFactory = _ => 3 };
         var delays = new Option<int>("--delays") { Description = "Delays of delay-bounding", DefaultValueFactory = _ => 2 };
         var preemptions = new Option<int?>("--preemptions") { Description = "dfs preemption bound (default: the scenario's)" };
@@ -43,7 +44,7 @@ public static class ExploreCommand
         var junit = CiOptions.JUnit();
         var cmd = new Command("explore", "Explore interleavings of a concurrency scenario (controlled scheduling, replayable failures)")
         {
-            scenario, strategy, iterations, budget, seed, variant, depth, delays, preemptions, unbounded, noCache, noSym, noMin, output, bench, seeds, engine, coyoteTrace, strict,
+            scenario, strategy, iterations, budget, seed, variant, design, depth, delays, preemptions, unbounded, noCache, noSym, noMin, output, bench, seeds, engine, coyoteTrace, strict,
             failOn, junit,
         };
         cmd.SetAction(p =>
@@ -80,7 +81,7 @@ public static class ExploreCommand
                         ReproducibleTrace = tracePath is null ? null : Inputs.ReadText(tracePath),
                         Strict = p.GetValue(strict),
                     };
-                    return CoyoteExplore.Execute(path, co, p.GetValue(variant), Inputs.OutDir(p.GetValue(output), "explore"), stdout);
+                    return CoyoteExplore.Execute(path, co, p.GetValue(variant), Inputs.OutDir(p.GetValue(output), "explore"), stdout, p.GetValue(design));
                 }
                 var o = new ExploreOptions
                 {
@@ -97,7 +98,7 @@ public static class ExploreCommand
                     Symmetry = !p.GetValue(noSym),
                     Minimize = !p.GetValue(noMin),
                 };
-                return Execute(path, o, p.GetValue(variant), p.GetValue(output), stdout, stderr, policy, junitPath);
+                return Execute(path, o, p.GetValue(variant), p.GetValue(output), stdout, stderr, policy, junitPath, p.GetValue(design));
             }
             catch (ModelInputException e)
             {
@@ -134,13 +135,13 @@ public static class ExploreCommand
     }
 
     public static int Execute(string path, ExploreOptions o, string[]? variantNames, string? outPath, TextWriter stdout, TextWriter stderr,
-                              FailPolicy? failOn = null, string? junitPath = null)
+                              FailPolicy? failOn = null, string? junitPath = null, string? design = null)
     {
         var policy = failOn ?? (o.Strict ? FailPolicy.Strict : FailPolicy.Default);
         if (!ExploreOptions.StrategyNames.Contains(o.Strategy))
             throw new ModelInputException("--strategy", 0, 0, $"unknown strategy '{o.Strategy}' (random, pct, delay, portfolio, dfs)");
         var s = ScenarioParser.Load(path);
-        var v = Inputs.ParseVariants(variantNames);
+        var v = Inputs.ParseVariants(variantNames, design);
         stdout.WriteLine($"irqverify explore {path} (strategy {o.Strategy}, seed {o.Seed}, variant {v}, {s.Threads.Count} threads, step bound {s.StepBound})");
         if (ScenarioCheck.Setup(s, v) is { } problem) throw new ModelInputException(path, 0, 0, problem);
         bool progressShown = false;
@@ -232,7 +233,7 @@ public static class ExploreCommand
         stdout.WriteLine();
         stdout.WriteLine($"FAIL: {f.Summary} (violated: {string.Join(", ", f.Ids)})");
         stdout.WriteLine($"schedule written to {file}");
-        stdout.WriteLine($"replay: irqverify replay {file}");
+        stdout.WriteLine($"replay: irqverify replay {file}{Inputs.DesignFlag(v)}");
         return file;
     }
 }

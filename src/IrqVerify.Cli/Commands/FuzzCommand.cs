@@ -24,7 +24,8 @@ public static class FuzzCommand
     {
         var budget = new Option<string?>("--budget") { Description = "Wall-time budget, e.g. 60s, 5m, 2h (default 60s unless --execs is given)" };
         var execs = new Option<long?>("--execs") { Description = "Execution budget (deterministic for a seed)" };
-        var variant = new Option<string[]>("--variant") { Description = "Re-inject a known bug: K1..K15 or contiguous-multi-msi (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var variant = new Option<string[]>("--variant") { Description = "Re-inject a known bug: K1..K15 (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var design = Inputs.DesignOption();
         var corpus = new Option<string?>("--corpus") { Description = "Corpus directory: read as seeds (raw inputs and *.irq programs), new inputs saved there" };
         var seed = new Option<ulong>("--seed") { Description = "Random seed (same seed and --execs: same result)", DefaultValueFactory = _ => 1 };
         var machine = new Option<string?>("--machine") { Description = "Machine configuration JSON (default: the small fuzz machine)" };
@@ -38,14 +39,14 @@ public static class FuzzCommand
         var junit = CiOptions.JUnit();
         var db = CiOptions.Db();
         var cmd = new Command("fuzz", "Coverage-guided fuzzing of operation programs (in-process engine)")
-            { budget, execs, variant, corpus, seed, machine, outDir, noGroups, replay, triage, bench, strict, failOn, junit, db };
+            { budget, execs, variant, design, corpus, seed, machine, outDir, noGroups, replay, triage, bench, strict, failOn, junit, db };
         cmd.SetAction(p =>
         {
             try
             {
                 var machinePath = p.GetValue(machine);
                 var cfg = machinePath is null ? FuzzMachines.Small() : Inputs.LoadMachine(machinePath);
-                var variants = Inputs.ParseVariants(p.GetValue(variant));
+                var variants = Inputs.ParseVariants(p.GetValue(variant), p.GetValue(design));
                 var table = new OpTable(cfg);
                 if (p.GetValue(bench)) { FuzzBench.Run(stdout, cfg); return ExitCodes.Clean; }
                 bool st = p.GetValue(strict);

@@ -16,12 +16,13 @@ public static class ReplayCommand
         var file = new Argument<string>("schedule") { Description = "Schedule file written by explore" };
         var dump = new Option<bool>("--dump") { Description = "Also print the final machine state" };
         var strict = new Option<bool>("--strict") { Description = "Caller misuse and known upstream findings fail too" };
-        var cmd = new Command("replay", "Replay a schedule file and print its per-CPU timeline") { file, dump, strict };
+        var design = Inputs.DesignOption();
+        var cmd = new Command("replay", "Replay a schedule file and print its per-CPU timeline") { file, dump, strict, design };
         cmd.SetAction(p =>
         {
             try
             {
-                return Execute(p.GetValue(file)!, p.GetValue(dump), stdout, p.GetValue(strict));
+                return Execute(p.GetValue(file)!, p.GetValue(dump), stdout, p.GetValue(strict), p.GetValue(design));
             }
             catch (ModelInputException e)
             {
@@ -32,9 +33,10 @@ public static class ReplayCommand
         return cmd;
     }
 
-    public static int Execute(string path, bool dump, TextWriter stdout, bool strict = false)
+    public static int Execute(string path, bool dump, TextWriter stdout, bool strict = false, string? design = null)
     {
         var (f, s, v) = Replayer.Load(path);
+        if (design is not null) v.Design = Testing.Designs.DesignCatalog.Resolve(design);
         stdout.WriteLine($"irqverify replay {path}: scenario {s.Name}, variant {v}, {f.Decisions.Count} decision(s)");
         if (f.FailureText.Length > 0) stdout.WriteLine($"recorded: {f.FailureText}");
         var r = Replayer.Run(s, v, f.Decisions, strict: strict);

@@ -7,7 +7,7 @@ using IrqVerify.Model.Verdict;
 namespace IrqVerify.Cli.Commands;
 
 /// <summary>
-/// irqverify run PROGRAM [--machine JSON] [--variant K..]: runs a program, prints the trace and the
+/// irqverify run PROGRAM [--machine JSON] [--design D] [--variant K..]: runs a program, prints the trace and the
 /// final dump and each finding with its class; exit 0 when no finding fails (caller misuse and known
 /// upstream behaviour are labelled, and fail only under --strict), 1 naming what failed, 2 on bad input.
 /// </summary>
@@ -17,16 +17,17 @@ public static class RunCommand
     {
         var program = new Argument<string>("program") { Description = "Program file (one operation per line, see README)" };
         var machine = new Option<string?>("--machine") { Description = "Machine configuration JSON (default: the built-in 4-CPU machine)" };
-        var variant = new Option<string[]>("--variant") { Description = "Turn on a variant: K1..K15 or contiguous-multi-msi (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var variant = new Option<string[]>("--variant") { Description = "Re-inject a known bug: K1..K15 (repeatable)", AllowMultipleArgumentsPerToken = true };
         var quiet = new Option<bool>("--quiet") { Description = "Print only the verdict and, on a failure, the replay line" };
         var noDrain = new Option<bool>("--no-drain") { Description = "Do not drain to quiescence (skips the eventual invariants)" };
         var strict = new Option<bool>("--strict") { Description = "Caller misuse and known upstream findings fail too (exit 1)" };
-        var cmd = new Command("run", "Run an operation program on the model and check every invariant") { program, machine, variant, quiet, noDrain, strict };
-        cmd.SetAction(p => Execute(p.GetValue(program)!, p.GetValue(machine), p.GetValue(variant), p.GetValue(quiet), p.GetValue(noDrain), stdout, stderr, p.GetValue(strict)));
+        var design = Inputs.DesignOption();
+        var cmd = new Command("run", "Run an operation program on the model and check every invariant") { program, machine, variant, design, quiet, noDrain, strict };
+        cmd.SetAction(p => Execute(p.GetValue(program)!, p.GetValue(machine), p.GetValue(variant), p.GetValue(quiet), p.GetValue(noDrain), stdout, stderr, p.GetValue(strict), p.GetValue(design)));
         return cmd;
     }
 
-    public static int Execute(string programPath, string? machinePath, string[]? variantNames, bool quiet, bool noDrain, TextWriter stdout, TextWriter stderr, bool strict = false)
+    public static int Execute(string programPath, string? machinePath, string[]? variantNames, bool quiet, bool noDrain, TextWriter stdout, TextWriter stderr, bool strict = false, string? design = null)
     {
         MachineConfig cfg;
         Variants variants;
@@ -34,7 +35,7 @@ public static class RunCommand
         try
         {
             cfg = Inputs.LoadMachine(machinePath);
-            variants = Inputs.ParseVariants(variantNames);
+            variants = Inputs.ParseVariants(variantNames, design);
             prog = ProgramParser.Parse(Inputs.ReadText(programPath), programPath, cfg);
         }
         catch (ModelInputException e)
@@ -59,7 +60,7 @@ public static class RunCommand
             stdout.WriteLine();
         }
         return Verdict(report, prog.CallCount, m.Diagnostics.Items.Count(d => d.Severity != Severity.Info), strict, quiet, stdout,
-            $"irqverify run {programPath}{(machinePath is null ? "" : $" --machine {machinePath}")}{string.Concat(m.Variants.Enabled().Select(n => $" --variant {n}"))}{(strict ? " --strict" : "")}");
+            $"irqverify run {programPath}{(machinePath is null ? "" : $" --machine {machinePath}")}{Inputs.DesignFlag(m.Variants)}{string.Concat(m.Variants.Enabled().Select(n => $" --variant {n}"))}{(strict ? " --strict" : "")}");
     }
 
     /// <summary>The verdict every sequential command prints: each finding with its class (violation,

@@ -1,3 +1,4 @@
+using IrqVerify.Testing.Designs;
 using System.CommandLine;
 using IrqVerify.Model;
 using IrqVerify.Model.Verdict;
@@ -21,7 +22,7 @@ public static class VerifyCommand
     {
         var budget = new Option<string>("--budget") { Description = "Total wall-clock budget, e.g. 60s, 5m (default 60s)", DefaultValueFactory = _ => "60s" };
         var seed = new Option<ulong>("--seed") { Description = "Seed of every engine (same seed, same cases)", DefaultValueFactory = _ => 1UL };
-        var variant = new Option<string[]>("--variant") { Description = "Verify a variant: K1..K15 or contiguous-multi-msi (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var variant = new Option<string[]>("--variant") { Description = "Verify a re-injected known bug: K1..K15 (repeatable)", AllowMultipleArgumentsPerToken = true };
         var machine = new Option<string?>("--machine") { Description = "Machine JSON for property programs and fuzzing (default: generated machines / the small fuzz machine)" };
         var report = new Option<string?>("--report") { Description = "Directory for the report (report.json, index.html)" };
         var outDir = new Option<string?>("--out") { Description = "Directory for counterexample files (default: irqverify-out/verify, or REPORT/findings)" };
@@ -33,7 +34,8 @@ public static class VerifyCommand
         var junit = CiOptions.JUnit();
         var corpus = new Option<string?>("--corpus") { Description = "Fuzz corpus directory carried between runs: read at the start, extended with inputs that add coverage and with finding inputs, distilled at the end" };
         var db = CiOptions.Db();
-        var cmd = new Command("verify", "Verify the model (or a variant) with every engine within a budget") { budget, seed, variant, machine, report, outDir, programs, schedules, execs, strict, failOn, junit, corpus, db };
+        var design = Inputs.DesignOption();
+        var cmd = new Command("verify", "Verify the model (or a design, or a variant) with every engine within a budget") { budget, seed, variant, design, machine, report, outDir, programs, schedules, execs, strict, failOn, junit, corpus, db };
         cmd.SetAction(p =>
         {
             try
@@ -41,13 +43,14 @@ public static class VerifyCommand
                 var b = ExploreCommand.ParseBudget(p.GetValue(budget)) ?? TimeSpan.FromSeconds(60);
                 string? machinePath = p.GetValue(machine);
                 MachineConfig? cfg = machinePath is null ? null : Inputs.LoadMachine(machinePath);
-                var variants = Inputs.ParseVariants(p.GetValue(variant)).Enabled().ToList();
+                var parsed = Inputs.ParseVariants(p.GetValue(variant), p.GetValue(design));
+                var variants = parsed.Enabled().ToList();
                 string? reportDir = p.GetValue(report);
                 string o = reportDir is not null && p.GetValue(outDir) is null ? Path.Combine(reportDir, "findings") : Inputs.OutDir(p.GetValue(outDir), "verify");
                 var policy = FailPolicy.Parse(p.GetValue(failOn), p.GetValue(strict));
                 return Execute(new VerifyOptions
                 {
-                    Budget = b, Seed = p.GetValue(seed), Variants = variants, Machine = cfg, MachinePath = machinePath, OutDir = o,
+                    Budget = b, Seed = p.GetValue(seed), Variants = variants, Design = parsed.Design, DesignArg = DesignCatalog.ArgFor(parsed.Design), Machine = cfg, MachinePath = machinePath, OutDir = o,
                     Programs = Positive(p.GetValue(programs), "--programs"), Schedules = Counts(p.GetValue(schedules)),
                     Execs = Positive(p.GetValue(execs), "--execs"), Strict = policy.EnginesStrict, FailOn = policy,
                     Corpus = p.GetValue(corpus),
@@ -167,7 +170,7 @@ public static class VerifyCommand
 
     private static VerifyOptions With(VerifyOptions o, Action<EngineProgress> progress) => new()
     {
-        Budget = o.Budget, Seed = o.Seed, Variants = o.Variants, Machine = o.Machine, MachinePath = o.MachinePath,
+        Budget = o.Budget, Seed = o.Seed, Variants = o.Variants, Design = o.Design, DesignArg = o.DesignArg, Machine = o.Machine, MachinePath = o.MachinePath,
         OutDir = o.OutDir, ScenarioDir = o.ScenarioDir, Split = o.Split, Progress = progress,
         Programs = o.Programs, Schedules = o.Schedules, Execs = o.Execs, Strict = o.Strict, FailOn = o.FailOn, Corpus = o.Corpus,
     };

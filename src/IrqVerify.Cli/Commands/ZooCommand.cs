@@ -6,7 +6,7 @@ namespace IrqVerify.Cli.Commands;
 
 /// <summary>
 /// irqverify zoo [--engines props,explore,fuzz,coyote (native = explore)] [--budget-per-bug 10s] [--seeds 5] [--json file] [--junit file] [--ci]
-/// [--variant K..]: each engine against each known bug (K1..K15, contiguous-multi-msi), detection
+/// [--variant K..]: each engine against each known bug (K1..K15), detection
 /// differential against the reference model; prints variant, engines that detected it, median time
 /// and iterations to first detection, invariants. Exit 0 when every bug was detected, 1 when one was
 /// missed, 2 on bad input.

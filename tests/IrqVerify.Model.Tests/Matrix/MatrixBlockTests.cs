@@ -1,3 +1,4 @@
+using IrqVerify.Designs.ContiguousMultiMsi;
 using IrqVerify.Model.Core;
 using static IrqVerify.Model.Tests.Matrix.MatrixKit;
 
@@ -6,7 +7,7 @@ namespace IrqVerify.Model.Tests.Matrix;
 /// <summary>Seed-001 contiguous multi-MSI blocks (design variant, no kernel counterpart).</summary>
 public class MatrixBlockTests
 {
-    private static Variants Contiguous() => new() { ContiguousMultiMsi = true };
+    private static Variants Contiguous() => new() { Design = new ContiguousMultiMsiDesign() };
 
     [Fact]
     public void AllocBlock_without_the_variant_is_misuse_and_einval()

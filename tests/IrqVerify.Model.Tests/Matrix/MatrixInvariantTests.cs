@@ -1,3 +1,4 @@
+using IrqVerify.Designs.ContiguousMultiMsi;
 using IrqVerify.Model.Core;
 using IrqVerify.Model.Matrix;
 using static IrqVerify.Model.Tests.Matrix.MatrixKit;
@@ -278,7 +279,7 @@ public class MatrixInvariantTests
     [Fact]
     public void I_M16_misaligned_block_with_the_variant()
     {
-        var m = X86(variants: new Variants { ContiguousMultiMsi = true });
+        var m = X86(variants: new Variants { Design = new ContiguousMultiMsiDesign() });
         m.AllocOn(0);
         Assert.Equal(Errno.Ok, m.AllocBlock(CpuMask.Of(0), 2, 1, out _, out int baseBit));
         Assert.Equal(0x22, baseBit);

@@ -1,3 +1,4 @@
+using IrqVerify.Designs.ContiguousMultiMsi;
 using IrqVerify.Model.Core;
 using static IrqVerify.Model.Tests.Pci.PciKit;
 
@@ -9,7 +10,7 @@ public class ContiguousMultiMsiTests
     [Fact]
     public void Four_vector_MSI_without_remapping_gets_four_aligned_vectors_on_one_CPU()
     {
-        var m = Make(v => v.ContiguousMultiMsi = true, MsiDev("d", mmc: 2, maskBit: false, remapped: false));
+        var m = Make(v => v.Design = new ContiguousMultiMsiDesign(), MsiDev("d", mmc: 2, maskBit: false, remapped: false));
         Assert.Equal(4, Alloc(m, 0, 1, 4, Msi));
         var d = m.Pci.Devices[0].MsiDesc!;
         Assert.Equal(2, d.Multiple);

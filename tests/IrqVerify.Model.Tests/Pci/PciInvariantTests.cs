@@ -1,3 +1,4 @@
+using IrqVerify.Designs.ContiguousMultiMsi;
 using IrqVerify.Model.Core;
 using IrqVerify.Model.Pci;
 using static IrqVerify.Model.Tests.Pci.PciKit;
@@ -92,7 +93,7 @@ public class PciInvariantTests
     [Fact]
     public void I_V15_contiguous_block_must_be_aligned_base_plus_k_on_one_CPU()
     {
-        var m = Make(v => v.ContiguousMultiMsi = true, MsiDev("d", mmc: 2, maskBit: false, remapped: false));
+        var m = Make(v => v.Design = new ContiguousMultiMsiDesign(), MsiDev("d", mmc: 2, maskBit: false, remapped: false));
         Assert.Equal(4, Alloc(m, 0, 4, 4, Msi));
         AssertClean(m);
         var d = Dev(m, 0).MsiDesc!;

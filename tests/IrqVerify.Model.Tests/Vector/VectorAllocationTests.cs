@@ -1,3 +1,4 @@
+using IrqVerify.Designs.ContiguousMultiMsi;
 using IrqVerify.Model.Core;
 using IrqVerify.Model.Vector;
 using static IrqVerify.Model.Tests.Vector.VectorTestKit;
@@ -120,9 +121,10 @@ public class VectorAllocationTests
     }
 
     [Fact]
-    public void Contiguous_variant_gives_an_aligned_block_on_one_cpu_and_moves_it_whole()
+    public void Contiguous_design_gives_an_aligned_block_on_one_cpu_and_moves_it_whole()
     {
-        var m = NewMachine(variants: Variants.ContiguousMultiMsiName);
+        var cfg = new MachineConfig { Cpus = 4, Xen = null, Remapping = null };
+        var m = new Machine(cfg, new Variants { Design = new ContiguousMultiMsiDesign() });
         int pad = Alloc(m, CpuMask.Of(0)); // CPU0 0x20: the aligned block of 4 starts at 0x24
         int first = m.Irqs.AllocRange(4, Irq.IrqOwner.Legacy, 0);
         for (int i = 0; i < 4; i++)
