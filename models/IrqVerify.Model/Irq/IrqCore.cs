@@ -305,8 +305,11 @@ public sealed class IrqCore(Machine m)
     // ------------------------------------------------------------------ flows
 
     /// <summary>The flow handler for an interrupt on <paramref name="cpu"/> (generic_handle_irq).</summary>
-    public IEnumerable<Sched> HandleIrq(IrqDesc d, int cpu) =>
-        d.Flow == FlowKind.PerCpu ? HandlePerCpuIrq(d, cpu) : HandleEdgeIrq(d, cpu);
+    public IEnumerable<Sched> HandleIrq(IrqDesc d, int cpu)
+    {
+        d.Delivered++;
+        return d.Flow == FlowKind.PerCpu ? HandlePerCpuIrq(d, cpu) : HandleEdgeIrq(d, cpu);
+    }
 
     /// <summary>
     /// handle_edge_irq. If the irq is in progress elsewhere, disabled or has no handler: set
