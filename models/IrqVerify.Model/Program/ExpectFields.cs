@@ -12,7 +12,7 @@ public static class ExpectFields
     /// <summary>One readable field; <see cref="Read"/> gets the object's number (0 for global objects).</summary>
     public sealed record Field(string Object, string Name, ExpectType Type, Func<Machine, long, ExpectValue> Read, string Summary);
 
-    /// <summary>Objects written <c>obj(N).field</c>; the others (<c>matrix</c>, <c>vector</c>) take no number.</summary>
+    /// <summary>Objects written <c>obj(N).field</c>; the others (<c>matrix</c>, <c>vector</c>, <c>xen</c>) take no number.</summary>
     public static readonly IReadOnlySet<string> Numbered = new HashSet<string>(StringComparer.Ordinal) { "irq", "port", "vcpu", "cpu", "matrix.cpu" };
 
     public static readonly IReadOnlyList<Field> All =
@@ -55,6 +55,7 @@ public static class ExpectFields
         Global("systembits_inalloc", m => m.Matrix.SystemBitsInAlloc, "struct irq_matrix systembits_inalloc"),
         Global("online_maps", m => m.Matrix.OnlineMaps, "struct irq_matrix online_maps"),
         Global("alloc_size", m => m.Matrix.AllocSize, "struct irq_matrix alloc_size"),
+        new("xen", "jiffies", ExpectType.Int, (m, _) => m.Xen is { } x ? ExpectValue.Int(x.Jiffies) : ExpectValue.None(ExpectType.Int, "no Xen guest"), "the Xen guest's logical clock (ticks)"),
         new("vector", "dropped", ExpectType.Int, (m, _) => ExpectValue.Int(m.Vector.DroppedDeliveries), "interrupts that reached a CPU with no vector installed"),
     ];
 

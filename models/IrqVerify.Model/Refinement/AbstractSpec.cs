@@ -42,6 +42,8 @@ public static class AbstractSpec
         "bind_virq_to_irq", "bind_ipi_to_irq", "unbind_from_irqhandler", "unbind_from_irq", "xen_send", "xen_upcall",
         "xen_rebind", "xen_irq_lateeoi", "xen_mask", "xen_unmask", "xen_vcpu_offline", "xen_vcpu_online",
         "xen_set_abi", "xen_eoi_worker", "xen_tick", "evtchn_make_refcounted", "evtchn_get", "evtchn_put",
+        "evtchn_from_irq", "evtchnop_send", "sched_poll", "xen_raise_virq", "xen_host_set_pending", "xen_host_clear_pending",
+        "xen_host_set_mask", "xen_host_clear_mask", "xen_host_set_upcall_pending",
     };
 
     private static Area AreaOf(string op) =>
@@ -146,6 +148,24 @@ public static class AbstractSpec
                 if (!after.Irqs.TryGetValue(irq, out var a)) { Fail($"irq {irq} disappeared"); break; }
                 if (a.Owner != b.Owner || a.OwnerIndex != b.OwnerIndex || a.HasHandler != b.HasHandler) Fail($"changed irq {irq} itself: {b} → {a}");
                 if (!r.Ok && a != b) Fail($"failed with {r.Error.Format()} but changed irq {irq}: {b} → {a}");
+                break;
+            }
+            case "evtchn_from_irq":
+            case "evtchnop_send":
+            case "sched_poll":
+            case "xen_raise_virq":
+            case "xen_host_set_pending":
+            case "xen_host_clear_pending":
+            case "xen_host_set_mask":
+            case "xen_host_clear_mask":
+            case "xen_host_set_upcall_pending":
+            {
+                // A query, a hypercall that raises or polls a port, or a host write of shared bits:
+                // the bindings (ports, irqs, handlers) stay as they were.
+                if (!before.SamePorts(after)) Fail("changed the port → irq mapping");
+                if (!before.SameIrqSet(after)) Fail("allocated or freed a Linux irq");
+                foreach (var (irq, b) in before.Irqs)
+                    if (after.Irqs.TryGetValue(irq, out var a) && a.HasHandler != b.HasHandler) Fail($"changed irq {irq}'s handler");
                 break;
             }
             case "irq_activate":
