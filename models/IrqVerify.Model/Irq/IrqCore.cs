@@ -57,6 +57,7 @@ public sealed class IrqCore(Machine m)
         if (d.Started)
         {
             Unmask(d);
+            Resend(d);
             r.Set(0);
             yield break;
         }
@@ -66,8 +67,17 @@ public sealed class IrqCore(Machine m)
         {
             foreach (var s in SetupAffinity(d)) yield return s;
             StartupEnable(d);
+            Resend(d);
         }
         r.Set(0);
+    }
+
+    /// <summary>check_irq_resend (IRQ_RESEND, which every caller of irq_startup passes: request_irq,
+    /// enable_irq, irq_startup_managed): an interrupt that arrived while the irq was disabled or shut
+    /// down (IRQS_PENDING) is retriggered now that it runs again.</summary>
+    private static void Resend(IrqDesc d)
+    {
+        if (d.PendingReplay && d.Chip is not null && d.Chip.Retrigger(d)) d.PendingReplay = false;
     }
 
     /// <summary>The activation half of irq_startup; <paramref name="enable"/> is false for a managed
@@ -310,7 +320,7 @@ public sealed class IrqCore(Machine m)
     /// <summary>
     /// enable_irq (__enable_irq): depth &gt; 1 just decrements; at 1 it calls
     /// irq_startup(IRQ_RESEND, IRQ_START_FORCE), which enables a started irq and starts one that is
-    /// not (after a shutdown, or disabled before it was ever started), then resends a pending
+    /// not (after a shutdown, or disabled before it was ever started), and resends a pending
     /// replay. Unbalanced enable is a WARN; no chip is "enable_irq before setup/request_irq".
     /// </summary>
     public IEnumerable<Sched> EnableIrq(int irq, OpResult r)
@@ -338,7 +348,6 @@ public sealed class IrqCore(Machine m)
         }
         var started = new OpResult();
         foreach (var s in Startup(d, started, force: true)) yield return s;
-        if (d.Started && d.PendingReplay && d.Chip.Retrigger(d)) d.PendingReplay = false;
         if (started.Ok) r.Set(d.DisableDepth); else r.Fail(started.Error);
     }
 
