@@ -29,6 +29,7 @@ public class PeerSuiteTests
         var prog = ProgramParser.Parse(text, file, m.Config);
         var r = ProgramRunner.Run(m, prog);
         Assert.True(r.Violations.Count == 0, $"{file}:\n  " + string.Join("\n  ", r.Violations.Select(v => v.Labelled())));
+        Assert.Empty(m.Diagnostics.Items.Where(d => d.Severity != IrqVerify.Model.Core.Severity.Info).Select(d => d.ToString()));
         Assert.True(prog.Lines.Count(l => l.Expect is not null) >= 2, $"{file}: a peer case states its assertions as expect lines");
         string header = string.Concat(text.Split('\n').TakeWhile(l => l.StartsWith('#')));
         Assert.Contains("Linux 6.18", header);
