@@ -223,7 +223,9 @@ public static class ScenarioParser
         try
         {
             var prog = parser.ParseText(all, file);
-            return prog.Lines[^1];
+            var last = prog.Lines[^1];
+            if (last.IsDirective) throw new ModelInputException(file, line, col, $"'{last.Op}' lines belong in programs (irqverify run), not in scenario threads");
+            return last;
         }
         catch (ModelInputException e)
         {

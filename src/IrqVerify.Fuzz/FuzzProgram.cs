@@ -135,6 +135,8 @@ public sealed class FuzzProgram
                 }
                 continue;
             }
+            // expect / dump() are checks of a hand-written program; the fuzz format has no place for them.
+            if (line.IsDirective) continue;
             int op = t.IndexOf(line.Op);
             if (op < 0) throw new ModelInputException(file, lineNo, 1, $"unknown operation '{line.Op}'");
             var spec = t.Ops[op];

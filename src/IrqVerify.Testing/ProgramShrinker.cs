@@ -18,7 +18,7 @@ public static class ProgramShrinker
     /// <summary>The shrink candidates of <paramref name="p"/>, lazily, most aggressive first.</summary>
     public static IEnumerable<IrqProgram> Candidates(IrqProgram p, MachineConfig cfg)
     {
-        var calls = p.Lines.Where(l => !l.IsComment).ToList();
+        var calls = p.Lines.Where(l => l.IsCall).ToList();
         if (calls.Count != p.Lines.Count) yield return Tidy(calls);
         int n = calls.Count;
         for (int chunk = n / 2; chunk >= 1; chunk /= 2)

@@ -15,7 +15,7 @@ public class Design
     public virtual string Name => "linux";
 
     /// <summary>One line: what the design changes and why.</summary>
-    public virtual string Summary => "the reference model: Linux 6.12 at every decision point";
+    public virtual string Summary => "the reference model: Linux (6.18) at every decision point";
 
     /// <summary>The design debate the design belongs to ("seed 001"), or null.</summary>
     public virtual string? Debate => null;

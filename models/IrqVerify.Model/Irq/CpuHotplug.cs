@@ -131,8 +131,9 @@ public static class CpuHotplug
     /// <summary>
     /// irq_affinity_online_cpu: restart every requested managed irq in managed shutdown whose affinity
     /// contains the new CPU (x86 irqs are single-target, so running ones are not moved). The restart
-    /// is irq_startup(desc, IRQ_RESEND, IRQ_START_COND) (irq_restore_affinity_of_irq in
-    /// kernel/irq/cpuhotplug.c): for IRQ_STARTUP_MANAGED it calls irq_do_set_affinity(aff), so an irq
+    /// is irq_startup_managed (irq_restore_affinity_of_irq in kernel/irq/cpuhotplug.c, 6.16+): the
+    /// depth the shutdown added comes off and only a depth of 0 starts the irq, with
+    /// irq_startup(desc, IRQ_RESEND, IRQ_START_COND): for IRQ_STARTUP_MANAGED it calls irq_do_set_affinity(aff), so an irq
     /// that was activated while not started and whose vector sits on a CPU that went down since
     /// (migrate_one_irq skips unstarted irqs) gets a vector on the new CPU, and apic_update_vector
     /// frees the old one at once because its CPU is offline.
@@ -150,8 +151,8 @@ public static class CpuHotplug
             yield return Sched.Under("irq_affinity_online_cpu.desc_lock", LockRef.VectorLock);
             if (!NeedsRestore(d, cpu)) continue;
             var r = new OpResult();
-            foreach (var s in m.Irq.Startup(d, r)) yield return s;
-            m.Trace?.Effect($"hotplug: managed irq {d.Irq} restarted on CPU{cpu} online -> {r.Error.Format()}");
+            foreach (var s in m.Irq.StartupManaged(d, r)) yield return s;
+            m.Trace?.Effect($"hotplug: managed irq {d.Irq} on CPU{cpu} online: irq_startup_managed -> {r}, depth {d.DisableDepth}");
         }
     }
 

@@ -41,60 +41,99 @@ public sealed class IrqCore(Machine m)
     }
 
     /// <summary>
-    /// irq_startup (kernel/irq/chip.c): activate for real (reservation-mode irqs get their vector
-    /// now), set the affinity (irq_setup_affinity, or irq_do_set_affinity(aff) for IRQ_STARTUP_MANAGED)
-    /// and unmask. A managed irq whose affinity has no online CPU is put in managed shutdown instead
-    /// (IRQ_STARTUP_ABORT; the request itself still succeeds). The one startup path of request_irq
-    /// and of irq_restore_affinity_of_irq at CPU online; fails <paramref name="r"/> with the activation error.
+    /// irq_startup (kernel/irq/chip.c): the depth goes to 0; a started irq is just enabled;
+    /// otherwise activate for real (reservation-mode irqs get their vector now), set the affinity
+    /// (irq_setup_affinity, or irq_do_set_affinity(aff) for IRQ_STARTUP_MANAGED) and unmask. A
+    /// managed irq whose affinity has no online CPU is put in managed shutdown with depth 1 instead
+    /// (IRQ_STARTUP_ABORT, 6.16+; the request itself still succeeds); <paramref name="force"/>
+    /// (enable_irq's IRQ_START_FORCE) makes that a WARN. Fails <paramref name="r"/> with the
+    /// activation error.
     /// </summary>
-    public IEnumerable<Sched> Startup(IrqDesc d, OpResult r)
+    public IEnumerable<Sched> Startup(IrqDesc d, OpResult r, bool force = false)
     {
-        // chip.c:260 irq_startup: desc->depth = 0 before anything else. A disable_irq done before
-        // request_irq (or while a managed irq was shut down) is forgotten; the driver's matching
-        // enable_irq then WARNs "Unbalanced enable".
+        // chip.c irq_startup: desc->depth = 0 before anything else. A disable_irq done before
+        // request_irq is forgotten; the driver's matching enable_irq then WARNs "Unbalanced enable".
         d.DisableDepth = 0;
-        var e = StartupActivate(d, out bool enable);
+        if (d.Started)
+        {
+            Unmask(d);
+            Resend(d);
+            r.Set(0);
+            yield break;
+        }
+        var e = StartupActivate(d, force, out bool enable);
         if (e != Errno.Ok) { r.Fail(e); yield break; }
         if (enable)
         {
             foreach (var s in SetupAffinity(d)) yield return s;
             StartupEnable(d);
-            // Both callers pass IRQ_RESEND (__setup_irq, irq_restore_affinity_of_irq): an edge that
-            // came in while the irq was disabled, and stayed IRQS_PENDING through a managed
-            // shutdown, is replayed now. IRQ_STARTUP_ABORT returns before the resend.
-            CheckIrqResend(d);
+            Resend(d);
         }
         r.Set(0);
     }
 
-    /// <summary>check_irq_resend(desc, false) (kernel/irq/resend.c): an interrupt that found the irq
-    /// disabled (IRQS_PENDING) is replayed through the chip's retrigger (apic_retrigger_irq: an IPI
-    /// to the current target); it stays pending when the chip cannot retrigger.</summary>
-    private static void CheckIrqResend(IrqDesc d)
+    /// <summary>check_irq_resend (IRQ_RESEND, which every caller of irq_startup passes: request_irq,
+    /// enable_irq, irq_startup_managed): an interrupt that arrived while the irq was disabled or shut
+    /// down (IRQS_PENDING) is retriggered now that it runs again.</summary>
+    private static void Resend(IrqDesc d)
     {
         if (d.PendingReplay && d.Chip is not null && d.Chip.Retrigger(d)) d.PendingReplay = false;
     }
 
     /// <summary>The activation half of irq_startup; <paramref name="enable"/> is false for a managed
     /// irq put in managed shutdown (IRQ_STARTUP_ABORT).</summary>
-    private Errno StartupActivate(IrqDesc d, out bool enable)
+    private Errno StartupActivate(IrqDesc d, bool force, out bool enable)
     {
         enable = false;
         if (d.Chip is null) return Errno.EINVAL;
+        // __irq_startup_managed clears the managed-shutdown state before anything else (still so in
+        // 6.18: irq_update_affinity_desc relies on it), so that the domain assigns a real vector
+        // instead of parking the irq at the shutdown vector again.
+        if (d.Managed) d.ManagedShutdown = false;
         if (d.Managed && d.Affinity.And(d.Chip.OnlineCpus).IsEmpty)
         {
+            if (force) m.Warn("irq_startup", $"WARN_ON_ONCE(force): managed irq {d.Irq} has no online CPU in {d.Affinity}");
+            // 6.16 (788019eb559f): the aborted startup leaves depth 1, undone by irq_startup_managed
+            // when a CPU of the mask comes online.
+            d.DisableDepth = 1;
             d.ManagedShutdown = true;
-            m.Trace?.Effect($"irq {d.Irq}: managed, no online CPU in {d.Affinity}: managed shutdown");
+            m.Trace?.Effect($"irq {d.Irq}: managed, no online CPU in {d.Affinity}: managed shutdown, depth 1");
             return Errno.Ok;
         }
-        // __irq_startup_managed clears the managed-shutdown state before activating, so that the
-        // domain assigns a real vector instead of parking the irq at the shutdown vector again.
-        d.ManagedShutdown = false;
         if (d.ActivatedReserved) { d.Activated = false; d.ActivatedReserved = false; }
         var e = Activate(d, reserve: false);
         enable = e == Errno.Ok;
         return e;
     }
+
+    /// <summary>
+    /// irq_startup_managed (chip.c, 6.16+): called for a managed irq in managed shutdown when a CPU of
+    /// its mask comes online. Clears the managed-shutdown state and undoes the one depth level the
+    /// shutdown added; only when the depth reaches 0 is the irq started (IRQ_START_COND), so a
+    /// driver's disable_irq survives an offline/online cycle. A depth already at 0 would underflow
+    /// (desc->depth is unsigned): the model refuses it as misuse.
+    /// </summary>
+    public IEnumerable<Sched> StartupManaged(IrqDesc d, OpResult r)
+    {
+        if (d.DisableDepth == 0)
+        {
+            m.Misuse("irq_startup_managed", $"irq {d.Irq}: disable depth is 0 (would underflow)");
+            r.Fail(Errno.EINVAL);
+            yield break;
+        }
+        d.ManagedShutdown = false;
+        if (--d.DisableDepth != 0)
+        {
+            m.Trace?.Effect($"irq {d.Irq}: managed startup deferred, depth {d.DisableDepth}");
+            r.Set(d.DisableDepth);
+            yield break;
+        }
+        foreach (var s in Startup(d, r)) yield return s;
+    }
+
+    /// <summary>irq_activate (chip.c): a managed irq is activated by its startup, so this is a no-op
+    /// for it; others are activated for real (irq_domain_activate_irq(d, false)).</summary>
+    public Errno IrqActivate(IrqDesc d) => d.Managed ? Errno.Ok : Activate(d, reserve: false);
 
     /// <summary>The enable half of irq_startup (__irq_startup → irq_enable): started and unmasked
     /// (the depth was reset at the start of irq_startup).</summary>
@@ -104,11 +143,19 @@ public sealed class IrqCore(Machine m)
         Unmask(d);
     }
 
-    /// <summary>irq_shutdown_and_deactivate: mask, not started, deactivate.</summary>
+    /// <summary>
+    /// irq_shutdown_and_deactivate: irq_shutdown, then deactivate (even if never started: the
+    /// activation can precede the request). irq_shutdown of a started irq masks, clears started and, since 6.16, increments the depth (6.12 set it to 1), so a managed
+    /// shutdown at CPU offline keeps a driver's disable_irq.
+    /// </summary>
     public void ShutdownAndDeactivate(IrqDesc d)
     {
-        Mask(d);
-        d.Started = false;
+        if (d.Started)
+        {
+            d.DisableDepth++;
+            Mask(d);
+            d.Started = false;
+        }
         Deactivate(d);
     }
 
@@ -122,6 +169,43 @@ public sealed class IrqCore(Machine m)
     {
         d.Chip?.Unmask(d);
         d.Masked = false;
+    }
+
+    /// <summary>irq_activate as a driver-visible step (the KUnit tests call it directly).</summary>
+    public IEnumerable<Sched> IrqActivateOp(int irq, OpResult r)
+    {
+        yield return Sched.Under("irq_activate.desc_lock", LockRef.VectorLock);
+        var d = Descs[irq];
+        if (d is null || d.Chip is null) { r.Fail(Errno.EINVAL); yield break; }
+        var e = IrqActivate(d);
+        if (e == Errno.Ok) r.Set(0); else r.Fail(e);
+    }
+
+    /// <summary>irq_shutdown_and_deactivate under the descriptor lock, as the KUnit tests call it.
+    /// With a handler still running on another CPU the caller broke free_irq's ordering: a WARN-style
+    /// misuse report, and nothing changes.</summary>
+    public IEnumerable<Sched> ShutdownAndDeactivateOp(int irq, OpResult r)
+    {
+        yield return Sched.Under("irq_shutdown_and_deactivate.desc_lock", LockRef.VectorLock);
+        var d = Descs[irq];
+        if (d is null || d.Chip is null) { r.Fail(Errno.EINVAL); yield break; }
+        if (d.InProgress)
+        {
+            m.Misuse("irq_shutdown_and_deactivate", $"irq {irq}: handler in progress on CPU{d.InProgressCpu}");
+            r.Fail(Errno.EBUSY);
+            yield break;
+        }
+        ShutdownAndDeactivate(d);
+        r.Set(d.DisableDepth);
+    }
+
+    /// <summary>irq_startup_managed under the descriptor lock, as the KUnit tests call it.</summary>
+    public IEnumerable<Sched> StartupManagedOp(int irq, OpResult r)
+    {
+        yield return Sched.Under("irq_startup_managed.desc_lock", LockRef.VectorLock);
+        var d = Descs[irq];
+        if (d is null || d.Chip is null) { r.Fail(Errno.EINVAL); yield break; }
+        foreach (var s in StartupManaged(d, r)) yield return s;
     }
 
     // ------------------------------------------------------------------ request / free
@@ -233,24 +317,38 @@ public sealed class IrqCore(Machine m)
         r.Set(d.DisableDepth);
     }
 
-    /// <summary>enable_irq: depth--; on 1→0 unmask and resend a pending replay. Unbalanced enable is a WARN.</summary>
+    /// <summary>
+    /// enable_irq (__enable_irq): depth &gt; 1 just decrements; at 1 it calls
+    /// irq_startup(IRQ_RESEND, IRQ_START_FORCE), which enables a started irq and starts one that is
+    /// not (after a shutdown, or disabled before it was ever started), and resends a pending
+    /// replay. Unbalanced enable is a WARN; no chip is "enable_irq before setup/request_irq".
+    /// </summary>
     public IEnumerable<Sched> EnableIrq(int irq, OpResult r)
     {
         yield return Sched.At("enable_irq.desc_lock");
         var d = Descs[irq];
         if (d is null) { r.Fail(Errno.EINVAL); yield break; }
+        if (d.Chip is null)
+        {
+            m.Warn("enable_irq", $"enable_irq before setup/request_irq: irq {irq}");
+            r.Fail(Errno.EINVAL);
+            yield break;
+        }
         if (d.DisableDepth == 0)
         {
             m.Warn("enable_irq", $"Unbalanced enable for IRQ {irq}");
             r.Fail(Errno.EINVAL);
             yield break;
         }
-        if (--d.DisableDepth == 0 && d.Started)
+        if (d.DisableDepth > 1)
         {
-            Unmask(d);
-            CheckIrqResend(d);
+            d.DisableDepth--;
+            r.Set(d.DisableDepth);
+            yield break;
         }
-        r.Set(d.DisableDepth);
+        var started = new OpResult();
+        foreach (var s in Startup(d, started, force: true)) yield return s;
+        if (started.Ok) r.Set(d.DisableDepth); else r.Fail(started.Error);
     }
 
     // ------------------------------------------------------------------ affinity
@@ -319,8 +417,11 @@ public sealed class IrqCore(Machine m)
     // ------------------------------------------------------------------ flows
 
     /// <summary>The flow handler for an interrupt on <paramref name="cpu"/> (generic_handle_irq).</summary>
-    public IEnumerable<Sched> HandleIrq(IrqDesc d, int cpu) =>
-        d.Flow == FlowKind.PerCpu ? HandlePerCpuIrq(d, cpu) : HandleEdgeIrq(d, cpu);
+    public IEnumerable<Sched> HandleIrq(IrqDesc d, int cpu)
+    {
+        d.Delivered++;
+        return d.Flow == FlowKind.PerCpu ? HandlePerCpuIrq(d, cpu) : HandleEdgeIrq(d, cpu);
+    }
 
     /// <summary>
     /// handle_edge_irq. If the irq is in progress elsewhere, disabled or has no handler: set

@@ -69,6 +69,8 @@ public sealed class IrqDesc(int irq)
 
     // ---- oracle bookkeeping (not kernel state) ----
 
+    /// <summary>Arrivals at the flow handler so far (handled or not).</summary>
+    public long Delivered;
     /// <summary>Handler invocations so far.</summary>
     public long Invocations;
     /// <summary>How many CPUs are inside the handler right now (I-G1 / I-X13 require ≤ 1 unless per-CPU).</summary>
@@ -91,7 +93,7 @@ public sealed class IrqDesc(int irq)
         Masked = true; DisableDepth = 0; InProgress = false; InProgressCpu = -1; PendingReplay = false;
         Affinity = CpuMask.Empty; EffectiveAffinity = CpuMask.Empty; Managed = false; ManagedShutdown = false;
         CanReserve = false; MovePending = false; PendingMask = CpuMask.Empty; AffinityBroken = false;
-        Invocations = 0; HandlersRunning = 0; AwaitingHandler = false;
+        Delivered = 0; Invocations = 0; HandlersRunning = 0; AwaitingHandler = false;
     }
 
     /// <summary>Copies every field of <paramref name="o"/> (the same irq of another machine);
@@ -103,7 +105,28 @@ public sealed class IrqDesc(int irq)
         Masked = o.Masked; DisableDepth = o.DisableDepth; InProgress = o.InProgress; InProgressCpu = o.InProgressCpu; PendingReplay = o.PendingReplay;
         Affinity = o.Affinity; EffectiveAffinity = o.EffectiveAffinity; Managed = o.Managed; ManagedShutdown = o.ManagedShutdown;
         CanReserve = o.CanReserve; MovePending = o.MovePending; PendingMask = o.PendingMask; AffinityBroken = o.AffinityBroken;
-        Invocations = o.Invocations; HandlersRunning = o.HandlersRunning; AwaitingHandler = o.AwaitingHandler;
+        Delivered = o.Delivered; Invocations = o.Invocations; HandlersRunning = o.HandlersRunning; AwaitingHandler = o.AwaitingHandler;
+    }
+
+    /// <summary>"irq 24: pci-msi 0/0 chip=PCI-MSI handler depth=0 activated started unmasked ..."
+    /// (what <c>irqverify run</c> and <c>dump()</c> print per irq).</summary>
+    public string StateText()
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.Append($"irq {Irq}: {Owner.ToString().ToLowerInvariant()} {OwnerIndex}/{OwnerSub} chip={Chip?.Name ?? "none"}");
+        sb.Append(Action is null ? " no-handler" : " handler");
+        sb.Append($" depth={DisableDepth}");
+        sb.Append(Activated ? ActivatedReserved ? " activated(reserved)" : " activated" : " not-activated");
+        sb.Append(Started ? " started" : " not-started");
+        sb.Append(Masked ? " masked" : " unmasked");
+        if (Managed) sb.Append(" managed");
+        if (ManagedShutdown) sb.Append(" managed-shutdown");
+        if (PendingReplay) sb.Append(" pending-replay");
+        if (MovePending) sb.Append($" move-pending={PendingMask}");
+        if (InProgress) sb.Append($" in-progress=CPU{InProgressCpu}");
+        sb.Append($" affinity={Affinity} effective={EffectiveAffinity}");
+        sb.Append($" delivered={Delivered} handled={Invocations}");
+        return sb.ToString();
     }
 
     public void Hash(ref StateHasher h)

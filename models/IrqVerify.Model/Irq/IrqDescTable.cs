@@ -168,4 +168,12 @@ public sealed class IrqDescTable
         }
         h.AddZeros(_descs.Length - at);
     }
+
+    /// <summary>/sys/kernel/debug/irq/irqs style: one line per allocated irq with its generic state
+    /// (depth, IRQD_ACTIVATED / STARTED / MANAGED_SHUTDOWN, IRQS_PENDING, affinity, counts).</summary>
+    public void Dump(TextWriter w)
+    {
+        w.WriteLine("irqs:");
+        foreach (var d in AllocatedDescs()) w.WriteLine("  " + d.StateText());
+    }
 }

@@ -213,6 +213,7 @@ public sealed class Machine
     public void Dump(TextWriter w)
     {
         Matrix.Dump(w);
+        Irqs.Dump(w);
         Vector.Dump(w);
         Pci.Dump(w);
         Xen?.Dump(w);

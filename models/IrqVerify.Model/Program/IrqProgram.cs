@@ -20,12 +20,28 @@ public sealed record ProgramArg(ArgKind Kind, long Value, string? Variable = nul
     };
 }
 
-/// <summary>A line of a program: an operation call (optionally binding its result), or a comment.</summary>
-public sealed record ProgramLine(string? Bind, string Op, IReadOnlyList<ProgramArg> Args, string? Comment = null)
+/// <summary>
+/// A line of a program: an operation call (optionally binding its result), a comment, or a
+/// directive the runner carries out itself: <c>expect ...</c> (<see cref="Expect"/>) or <c>dump()</c>.
+/// </summary>
+public sealed record ProgramLine(string? Bind, string Op, IReadOnlyList<ProgramArg> Args, string? Comment = null, Expectation? Expect = null)
 {
+    /// <summary>The directive that prints the machine state where it stands.</summary>
+    public const string DumpDirective = "dump";
+
     public bool IsComment => Op.Length == 0;
 
+    /// <summary><c>expect</c> or <c>dump()</c>: not an operation of the vocabulary.</summary>
+    public bool IsDirective => Expect is not null || Op == DumpDirective;
+
+    /// <summary>An operation call (neither a comment nor a directive).</summary>
+    public bool IsCall => !IsComment && !IsDirective;
+
     public static ProgramLine CommentLine(string text) => new(null, "", [], text);
+
+    public static ProgramLine ExpectLine(Expectation e) => new(null, Expectation.Keyword, [], null, e);
+
+    public static readonly ProgramLine Dump = new(null, DumpDirective, [], null);
 
     /// <summary>An empty line (kept so programs print back exactly as written).</summary>
     public static readonly ProgramLine Blank = new(null, "", [], null);
@@ -33,6 +49,7 @@ public sealed record ProgramLine(string? Bind, string Op, IReadOnlyList<ProgramA
     public string Print()
     {
         if (IsComment) return Comment is null ? "" : "#" + Comment;
+        if (Expect is not null) return Expect.Print();
         var sb = new StringBuilder();
         if (Bind is not null) sb.Append(Bind).Append(" = ");
         sb.Append(Op).Append('(');
@@ -46,24 +63,27 @@ public sealed record ProgramLine(string? Bind, string Op, IReadOnlyList<ProgramA
     }
 
     public bool Equals(ProgramLine? other) =>
-        other is not null && Bind == other.Bind && Op == other.Op && Comment == other.Comment && Args.SequenceEqual(other.Args);
+        other is not null && Bind == other.Bind && Op == other.Op && Comment == other.Comment && Equals(Expect, other.Expect) && Args.SequenceEqual(other.Args);
 
     public override int GetHashCode() => HashCode.Combine(Bind, Op, Comment, Args.Count);
 }
 
 /// <summary>
 /// An operation program in the textual format: one operation per line, named resources
-/// (<c>irq0 = pci_irq_vector(dev1, 0)</c>), '#' comments. <see cref="Print"/> and
+/// (<c>irq0 = pci_irq_vector(dev1, 0)</c>), '#' comments, <c>expect</c> and <c>dump()</c> lines. <see cref="Print"/> and
 /// <see cref="ProgramParser.Parse"/> round-trip exactly.
 /// </summary>
 public sealed class IrqProgram(IReadOnlyList<ProgramLine> lines)
 {
     public IReadOnlyList<ProgramLine> Lines { get; } = lines;
 
-    /// <summary>Operation lines only (comments skipped).</summary>
-    public IEnumerable<ProgramLine> Calls => Lines.Where(l => !l.IsComment);
+    /// <summary>The file it was parsed from (names expectation failures); not part of its identity.</summary>
+    public string? Source { get; init; }
 
-    public int CallCount => Lines.Count(l => !l.IsComment);
+    /// <summary>Operation lines only (comments and directives skipped).</summary>
+    public IEnumerable<ProgramLine> Calls => Lines.Where(l => l.IsCall);
+
+    public int CallCount => Lines.Count(l => l.IsCall);
 
     public string Print()
     {

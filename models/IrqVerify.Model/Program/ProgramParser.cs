@@ -7,7 +7,7 @@ namespace IrqVerify.Model.Program;
 /// Every problem is a <see cref="ModelInputException"/> naming file, line and column: unknown
 /// operation, wrong argument count or kind, undefined variable, unknown device or word, bad mask.
 /// </summary>
-public sealed class ProgramParser(OpCatalog catalog, MachineConfig machine)
+public sealed partial class ProgramParser(OpCatalog catalog, MachineConfig machine)
 {
     public static IrqProgram Parse(string text, string file, MachineConfig? machine = null, OpCatalog? catalog = null) =>
         new ProgramParser(catalog ?? OpCatalog.Default, machine ?? MachineConfig.Default()).ParseText(text, file);
@@ -26,9 +26,9 @@ public sealed class ProgramParser(OpCatalog catalog, MachineConfig machine)
             cur.SkipSpace();
             if (cur.AtEnd) { lines.Add(ProgramLine.Blank); continue; }
             if (cur.Peek == '#') { lines.Add(ProgramLine.CommentLine(line[(cur.Pos + 1)..])); continue; }
-            lines.Add(ParseCall(cur, vars));
+            lines.Add(ParseDirective(cur, vars) ?? ParseCall(cur, vars));
         }
-        return new IrqProgram(lines);
+        return new IrqProgram(lines) { Source = file };
     }
 
     private ProgramLine ParseCall(Cursor cur, Dictionary<string, ResultKind> vars)
@@ -167,6 +167,16 @@ public sealed class ProgramParser(OpCatalog catalog, MachineConfig machine)
             SkipSpace();
             if (AtEnd || line[Pos] != c) throw Error(Column, $"expected '{c}'" + (AtEnd ? "" : $", found '{line[Pos]}'"));
             Pos++;
+        }
+
+        /// <summary>An identifier at the cursor, or false (cursor unmoved) when there is none.</summary>
+        public bool TryIdent(out string ident)
+        {
+            int s = Pos;
+            while (!AtEnd && (char.IsLetterOrDigit(line[Pos]) || line[Pos] == '_')) Pos++;
+            if (Pos == s || char.IsDigit(line[s])) { Pos = s; ident = ""; return false; }
+            ident = line[s..Pos];
+            return true;
         }
 
         public string Ident(string what)

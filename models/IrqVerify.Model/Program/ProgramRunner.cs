@@ -14,8 +14,14 @@ public sealed record FoundViolation(Violation Violation, int Line, string Op, st
 
     public override string ToString() => $"{Violation} (line {Line}: {Op}; at {Where})";
 
-    /// <summary>The finding with its class first: "KNOWN F1 (reason) I-V1: ... (line 3: ...)".</summary>
-    public string Labelled() => Class.Class == FindingClass.Violation ? ToString() : $"{Class.Label} {this} — {Class.Reason}";
+    /// <summary>The finding with its class first: "KNOWN F1 (reason) I-V1: ... (line 3: ...)";
+    /// an expectation failure as "EXPECTATION FAILED file:line: expect ...: expected ..., actual ...".</summary>
+    public string Labelled() => Class.Class switch
+    {
+        FindingClass.Violation => ToString(),
+        FindingClass.Expectation => $"{Class.Label} {Violation.Message}",
+        _ => $"{Class.Label} {this} — {Class.Reason}",
+    };
 }
 
 /// <summary>The outcome of one operation line.</summary>
@@ -68,6 +74,7 @@ public static class ProgramRunner
         judge.Reset();
         var scratch = new List<Violation>();
         var vars = new Dictionary<string, long>(StringComparer.Ordinal);
+        long lastResult = 0;
         int line = 0;
         string op = "(boot)";
 
@@ -78,7 +85,12 @@ public static class ProgramRunner
                 {
                     var c = judge.Classify(m, v);
                     report.Violations.Add(new FoundViolation(v, line, op, where, c));
-                    o.Log?.WriteLine(c.Class == FindingClass.Violation ? $"      !! {v}" : $"      !! {c.Label} {v} — {c.Reason}");
+                    o.Log?.WriteLine(c.Class switch
+                    {
+                        FindingClass.Violation => $"      !! {v}",
+                        FindingClass.Expectation => $"      !! {c.Label} {v.Message}",
+                        _ => $"      !! {c.Label} {v} — {c.Reason}",
+                    });
                 }
         }
 
@@ -111,6 +123,28 @@ public static class ProgramRunner
                 if (call.IsComment) continue;
                 line = lineNo;
                 op = call.Print();
+                if (call.Expect is { } expect)
+                {
+                    o.Log?.WriteLine($"{lineNo,4}  {op}");
+                    if (ExpectationCheck.Failure(m, expect, vars, lastResult, program.Source ?? "<program>", lineNo) is { } failed)
+                    {
+                        scratch.Clear();
+                        scratch.Add(failed);
+                        Record(scratch, "expect");
+                    }
+                    continue;
+                }
+                if (call.Op == ProgramLine.DumpDirective)
+                {
+                    if (o.Log is not null)
+                    {
+                        o.Log.WriteLine($"{lineNo,4}  dump()");
+                        o.Log.WriteLine($"== state at line {lineNo} ==");
+                        m.Dump(o.Log);
+                        o.Log.WriteLine($"== end of state at line {lineNo} ==");
+                    }
+                    continue;
+                }
                 var spec = OpCatalog.Default[call.Op];
                 var args = Resolve(call, vars);
                 int cpu = spec.CpuParam >= 0 ? (int)args[spec.CpuParam] : spec.IsEnvironment ? -1 : 0;
@@ -121,6 +155,7 @@ public static class ProgramRunner
                 string thread = (cpu >= 0 ? $"cpu{cpu}" : "env") + ":" + call.Op;
                 m.Run(thread, cpu, spec.Body(m, args, result));
                 if (call.Bind is not null) vars[call.Bind] = result.Ok ? result.Value : -1;
+                lastResult = result.Ok ? result.Value : -(long)result.Error;
                 var diags = m.Diagnostics.Items.Skip(diagBefore).ToList();
                 string res = result.ToString();
                 report.Ops.Add(new OpOutcome(lineNo, call, res, diags));

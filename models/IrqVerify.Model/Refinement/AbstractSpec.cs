@@ -33,6 +33,7 @@ public static class AbstractSpec
         "device_raise", "fail_next_irq_alloc",
         // generic irq layer
         "request_irq", "free_irq", "disable_irq", "enable_irq", "irq_set_affinity", "fault_next_request_irq",
+        "irq_activate", "irq_shutdown_and_deactivate", "irq_startup_managed",
         // x86 vector domain and CPU hotplug
         "vector_alloc", "vector_activate", "vector_deactivate", "vector_free", "apic_raise", "interrupt",
         "cleanup_timer", "cpu_offline", "cpu_online",
@@ -41,12 +42,15 @@ public static class AbstractSpec
         "bind_virq_to_irq", "bind_ipi_to_irq", "unbind_from_irqhandler", "unbind_from_irq", "xen_send", "xen_upcall",
         "xen_rebind", "xen_irq_lateeoi", "xen_mask", "xen_unmask", "xen_vcpu_offline", "xen_vcpu_online",
         "xen_set_abi", "xen_eoi_worker", "xen_tick", "evtchn_make_refcounted", "evtchn_get", "evtchn_put",
+        "evtchn_from_irq", "evtchnop_send", "sched_poll", "xen_raise_virq", "xen_host_set_pending", "xen_host_clear_pending",
+        "xen_host_set_mask", "xen_host_clear_mask", "xen_host_set_upcall_pending",
     };
 
     private static Area AreaOf(string op) =>
         op.StartsWith("pci_", StringComparison.Ordinal) || op is "device_raise" or "fail_next_irq_alloc" ? Area.Pci
         : op.StartsWith("xen_", StringComparison.Ordinal) || op.StartsWith("bind_", StringComparison.Ordinal) || op.StartsWith("unbind_", StringComparison.Ordinal) || op.StartsWith("evtchn_", StringComparison.Ordinal) ? Area.Xen
-        : op is "request_irq" or "free_irq" or "disable_irq" or "enable_irq" or "irq_set_affinity" or "fault_next_request_irq" ? Area.Generic
+        : op is "request_irq" or "free_irq" or "disable_irq" or "enable_irq" or "irq_set_affinity" or "fault_next_request_irq"
+            or "irq_activate" or "irq_shutdown_and_deactivate" or "irq_startup_managed" ? Area.Generic
         : Area.Vector;
 
     /// <summary>Appends a violation for every way the step <paramref name="before"/> → <paramref name="after"/> is not allowed.</summary>
@@ -144,6 +148,36 @@ public static class AbstractSpec
                 if (!after.Irqs.TryGetValue(irq, out var a)) { Fail($"irq {irq} disappeared"); break; }
                 if (a.Owner != b.Owner || a.OwnerIndex != b.OwnerIndex || a.HasHandler != b.HasHandler) Fail($"changed irq {irq} itself: {b} → {a}");
                 if (!r.Ok && a != b) Fail($"failed with {r.Error.Format()} but changed irq {irq}: {b} → {a}");
+                break;
+            }
+            case "evtchn_from_irq":
+            case "evtchnop_send":
+            case "sched_poll":
+            case "xen_raise_virq":
+            case "xen_host_set_pending":
+            case "xen_host_clear_pending":
+            case "xen_host_set_mask":
+            case "xen_host_clear_mask":
+            case "xen_host_set_upcall_pending":
+            {
+                // A query, a hypercall that raises or polls a port, or a host write of shared bits:
+                // the bindings (ports, irqs, handlers) stay as they were.
+                if (!before.SamePorts(after)) Fail("changed the port → irq mapping");
+                if (!before.SameIrqSet(after)) Fail("allocated or freed a Linux irq");
+                foreach (var (irq, b) in before.Irqs)
+                    if (after.Irqs.TryGetValue(irq, out var a) && a.HasHandler != b.HasHandler) Fail($"changed irq {irq}'s handler");
+                break;
+            }
+            case "irq_activate":
+            case "irq_shutdown_and_deactivate":
+            case "irq_startup_managed":
+            {
+                // Activation and startup state only: the irq keeps its owner and its handler
+                // (irq_shutdown_and_deactivate is free_irq's second half without removing the action).
+                int irq = args.Int(0);
+                if (!before.Irqs.TryGetValue(irq, out var b)) break;
+                if (!after.Irqs.TryGetValue(irq, out var a)) { Fail($"irq {irq} disappeared"); break; }
+                if (a.Owner != b.Owner || a.OwnerIndex != b.OwnerIndex || a.HasHandler != b.HasHandler) Fail($"changed irq {irq} itself: {b} → {a}");
                 break;
             }
             case "xen_rebind":

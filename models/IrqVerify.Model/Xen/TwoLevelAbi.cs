@@ -69,6 +69,14 @@ public sealed class TwoLevelAbi : EvtchnAbi
 
     public override void XenClearPending(int port) => Clear(Pending, port);
 
+    /// <summary>A host's raw write of one bit of evtchn_mask (<paramref name="mask"/>) or
+    /// evtchn_pending, with no notification (KVM's selftest writes shared_info directly).</summary>
+    internal void RawWrite(int port, bool mask, bool value)
+    {
+        var a = mask ? MaskBits : Pending;
+        if (value) Set(a, port); else Clear(a, port);
+    }
+
     public override void Mask(int port) => Set(MaskBits, port);
 
     /// <summary>

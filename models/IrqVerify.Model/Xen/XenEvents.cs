@@ -90,6 +90,10 @@ public sealed partial class XenEvents
     /// <summary>info_for_irq: the chip data of the irq (also while its free waits for RCU).</summary>
     public IrqInfo? InfoForIrq(int irq) => irq >= 0 && irq < Infos.Length ? Infos[irq] : null;
 
+    /// <summary>evtchn_from_irq: the port the irq is bound to; 0 (never a valid port) when it has no
+    /// live irq_info.</summary>
+    public int EvtchnFromIrq(int irq) => InfoForIrq(irq) is { Freed: false } i ? i.Evtchn : 0;
+
     /// <summary>evtchn_to_info: NULL-robust lookup through the table.</summary>
     public IrqInfo? EvtchnToInfo(int port)
     {

@@ -7,7 +7,7 @@ namespace IrqVerify.Model.Xen;
 /// table, vcpu_info.evtchn_upcall_pending, and the EVTCHNOP hypercalls. Each hypercall is atomic.
 /// Port 0 is never valid.
 /// </summary>
-public sealed class XenHypervisor
+public sealed partial class XenHypervisor
 {
     private readonly XenEvents _guest;
 

@@ -75,6 +75,33 @@ public static class XenOps
         c.Add(new OpSpec("xen_tick", [], ResultKind.None, -1,
             (m, a, r) => Once(m, x => { x.Tick(); r.Set(x.Jiffies); }),
             "advance the logical clock by one tick") { IsEnvironment = true });
+        c.Add(new OpSpec("evtchn_from_irq", [ParamSpec.Irq()], ResultKind.Port, -1,
+            (m, a, r) => Once(m, x => r.Set(x.EvtchnFromIrq(a.Int(0)))),
+            "evtchn_from_irq(irq): the port the irq is bound to (0: none)"));
+        c.Add(new OpSpec("evtchnop_send", [ParamSpec.Port()], ResultKind.None, -1,
+            (m, a, r) => Once(m, x => Done(r, x.Hv.GuestSend(a.Int(0)))),
+            "the guest's EVTCHNOP_send: an IPI port raises itself, an unbound or interdomain one notifies the remote end"));
+        c.Add(new OpSpec("sched_poll", [ParamSpec.Cpu("vcpu"), ParamSpec.Port(), ParamSpec.Int("timeout")], ResultKind.Int, 0,
+            (m, a, r) => Once(m, x => { var e = x.Hv.Poll(a.Int(0), a.Int(1), a[2], out int res); if (e == Errno.Ok) r.Set(res); else r.Fail(e); }),
+            "SCHEDOP_poll(vcpu, port, timeout ticks): 0 when the port is pending (masked or not), 1 after the timeout"));
+        c.Add(new OpSpec("xen_raise_virq", [ParamSpec.Int("virq"), ParamSpec.Cpu("vcpu")], ResultKind.Int, -1,
+            (m, a, r) => Once(m, x => { var e = x.Hv.RaiseVirq(a.Int(0), a.Int(1), out int p); if (e == Errno.Ok) r.Set(p); else r.Fail(e); }),
+            "the hypervisor fires a VIRQ (0: the timer) on the vCPU: raises the port bound to it (result: the port, 0 if none)") { IsEnvironment = true });
+        c.Add(new OpSpec("xen_host_set_pending", [ParamSpec.Port()], ResultKind.None, -1,
+            (m, a, r) => Once(m, x => Done(r, x.Hv.HostWrite(a.Int(0), mask: false, value: true))),
+            "the host writes the port's bit in shared_info evtchn_pending (2-level; no upcall)") { IsEnvironment = true });
+        c.Add(new OpSpec("xen_host_clear_pending", [ParamSpec.Port()], ResultKind.None, -1,
+            (m, a, r) => Once(m, x => { HostWriteContract(m, x, a.Int(0), mask: false); Done(r, x.Hv.HostWrite(a.Int(0), mask: false, value: false)); }),
+            "the host clears the port's bit in shared_info evtchn_pending (2-level)") { IsEnvironment = true });
+        c.Add(new OpSpec("xen_host_set_mask", [ParamSpec.Port()], ResultKind.None, -1,
+            (m, a, r) => Once(m, x => { HostWriteContract(m, x, a.Int(0), mask: true); Done(r, x.Hv.HostWrite(a.Int(0), mask: true, value: true)); }),
+            "the host writes the port's bit in shared_info evtchn_mask (2-level)") { IsEnvironment = true });
+        c.Add(new OpSpec("xen_host_clear_mask", [ParamSpec.Port()], ResultKind.None, -1,
+            (m, a, r) => Once(m, x => { HostWriteContract(m, x, a.Int(0), mask: true); Done(r, x.Hv.HostWrite(a.Int(0), mask: true, value: false)); }),
+            "the host clears the port's bit in shared_info evtchn_mask (2-level; no re-notification)") { IsEnvironment = true });
+        c.Add(new OpSpec("xen_host_set_upcall_pending", [ParamSpec.Cpu("vcpu")], ResultKind.None, -1,
+            (m, a, r) => Once(m, x => Done(r, x.Hv.HostSetUpcallPending(a.Int(0)))),
+            "the host writes vcpu_info.evtchn_upcall_pending = 1") { IsEnvironment = true });
         c.Add(new OpSpec("evtchn_make_refcounted", [ParamSpec.Port()], ResultKind.None, -1,
             (m, a, r) => Once(m, x => { var e = x.EvtchnMakeRefcounted(a.Int(0)); if (e == Errno.Ok) r.Set(1); else r.Fail(e); }),
             "evtchn_make_refcounted(port): refcnt -1 -> 1 (user channel)"));
@@ -91,6 +118,27 @@ public static class XenOps
     {
         if (m.Xen is null) r.Fail(Errno.EINVAL);
         return m.Xen;
+    }
+
+    /// <summary>
+    /// With a Linux guest the mask bitmap is the guest's (Xen never writes it for a bound port) and
+    /// a pending event is withdrawn only by closing the port: a host write of a bound port's mask
+    /// bit, or the clearing of a raised event a handler still owes, breaks I-X7 / I-X11 by the
+    /// host's hand. Reported as misuse under those ids (KVM's selftest does both to a guest that
+    /// keeps no such state; docs/peer-suites.md).
+    /// </summary>
+    private static void HostWriteContract(Machine m, XenEvents x, int port, bool mask)
+    {
+        if (!x.Hv.IsValidPort(port) || x.EvtchnToIrq.Get(port) is var irq && irq < 0) return;
+        if (mask)
+            m.Misuse("I-X7", $"the host writes the mask bit of port {port} (irq {irq}), which the guest owns");
+        else if (x.Abi.IsPending(port) && m.Irqs[irq] is { AwaitingHandler: true })
+            m.Misuse("I-X11", $"the host clears the pending bit of port {port}: the raised event of irq {irq} is withdrawn");
+    }
+
+    private static void Done(OpResult r, Errno e)
+    {
+        if (e == Errno.Ok) r.Set(0); else r.Fail(e);
     }
 
     /// <summary>A single atomic step.</summary>
