@@ -151,7 +151,9 @@ public static class CpuHotplug
             yield return Sched.Under("irq_affinity_online_cpu.desc_lock", LockRef.VectorLock);
             if (!NeedsRestore(d, cpu)) continue;
             var r = new OpResult();
+            d.ManagedRestart = true;
             foreach (var s in m.Irq.StartupManaged(d, r)) yield return s;
+            d.ManagedRestart = false;
             m.Trace?.Effect($"hotplug: managed irq {d.Irq} on CPU{cpu} online: irq_startup_managed -> {r}, depth {d.DisableDepth}");
         }
     }

@@ -59,6 +59,15 @@ public sealed class IrqDesc(int irq)
     public bool Managed;
     /// <summary>IRQD_MANAGED_SHUTDOWN: managed irq shut down because its mask has no online CPU.</summary>
     public bool ManagedShutdown;
+    /// <summary>Contract state, not kernel state: the CPU-online restart of this managed irq is under
+    /// way (irq_restore_affinity_of_irq → irq_startup_managed). Its device stays quiesced until the
+    /// restart is over: blk-mq reactivates the queue at CPUHP_AP_BLK_MQ_ONLINE, the state after
+    /// CPUHP_AP_IRQ_AFFINITY_ONLINE.</summary>
+    public bool ManagedRestart;
+
+    /// <summary>The managed-irq contract: a requested managed irq shut down with its last CPU, or being
+    /// restarted, has a quiesced device; what it sends is the driver's misuse, not an owed handler run.</summary>
+    public bool DeviceQuiesced => Managed && Action is not null && (ManagedShutdown || ManagedRestart);
     /// <summary>IRQD_CAN_RESERVE / MSI_FLAG_MUST_REACTIVATE: reservation mode is in use.</summary>
     public bool CanReserve;
     /// <summary>IRQD_SETAFFINITY_PENDING and pending_mask: a deferred move waiting for the next interrupt.</summary>
@@ -91,7 +100,7 @@ public sealed class IrqDesc(int irq)
         Allocated = false; Owner = IrqOwner.None; OwnerIndex = 0; OwnerSub = 0; Chip = null; Flow = FlowKind.Edge;
         NoRequest = false; Action = null; Activated = false; ActivatedReserved = false; Started = false;
         Masked = true; DisableDepth = 0; InProgress = false; InProgressCpu = -1; PendingReplay = false;
-        Affinity = CpuMask.Empty; EffectiveAffinity = CpuMask.Empty; Managed = false; ManagedShutdown = false;
+        Affinity = CpuMask.Empty; EffectiveAffinity = CpuMask.Empty; Managed = false; ManagedShutdown = false; ManagedRestart = false;
         CanReserve = false; MovePending = false; PendingMask = CpuMask.Empty; AffinityBroken = false;
         Delivered = 0; Invocations = 0; HandlersRunning = 0; AwaitingHandler = false;
     }
@@ -103,7 +112,7 @@ public sealed class IrqDesc(int irq)
         Allocated = o.Allocated; Owner = o.Owner; OwnerIndex = o.OwnerIndex; OwnerSub = o.OwnerSub; Chip = chip; Flow = o.Flow;
         NoRequest = o.NoRequest; Action = o.Action; Activated = o.Activated; ActivatedReserved = o.ActivatedReserved; Started = o.Started;
         Masked = o.Masked; DisableDepth = o.DisableDepth; InProgress = o.InProgress; InProgressCpu = o.InProgressCpu; PendingReplay = o.PendingReplay;
-        Affinity = o.Affinity; EffectiveAffinity = o.EffectiveAffinity; Managed = o.Managed; ManagedShutdown = o.ManagedShutdown;
+        Affinity = o.Affinity; EffectiveAffinity = o.EffectiveAffinity; Managed = o.Managed; ManagedShutdown = o.ManagedShutdown; ManagedRestart = o.ManagedRestart;
         CanReserve = o.CanReserve; MovePending = o.MovePending; PendingMask = o.PendingMask; AffinityBroken = o.AffinityBroken;
         Delivered = o.Delivered; Invocations = o.Invocations; HandlersRunning = o.HandlersRunning; AwaitingHandler = o.AwaitingHandler;
     }
@@ -136,7 +145,7 @@ public sealed class IrqDesc(int irq)
         h.Add((int)Owner); h.Add(OwnerIndex); h.Add(OwnerSub); h.Add(Chip?.Name ?? ""); h.Add((int)Flow);
         h.Add(NoRequest); h.Add(Action is not null); h.Add(Activated); h.Add(ActivatedReserved); h.Add(Started);
         h.Add(Masked); h.Add(DisableDepth); h.Add(InProgress); h.Add(InProgressCpu); h.Add(PendingReplay);
-        h.Add(Affinity.Bits); h.Add(EffectiveAffinity.Bits); h.Add(Managed); h.Add(ManagedShutdown); h.Add(CanReserve);
+        h.Add(Affinity.Bits); h.Add(EffectiveAffinity.Bits); h.Add(Managed); h.Add(ManagedShutdown); h.Add(ManagedRestart); h.Add(CanReserve);
         h.Add(MovePending); h.Add(PendingMask.Bits); h.Add(AffinityBroken);
         h.Add(HandlersRunning); h.Add(AwaitingHandler);
     }

@@ -26,7 +26,7 @@ public sealed partial class PciBus
                 c.PendingReg |= 1u << k;
                 m.Trace?.Effect($"{dev.Name}: MSI vector {k} masked: pending");
             }
-            else EmitMsi(dev, k);
+            else EmitMsi(dev, k, raised: true);
             r.Set(0);
             yield break;
         }
@@ -38,37 +38,38 @@ public sealed partial class PciBus
                 x.Pending[k] = true;
                 m.Trace?.Effect($"{dev.Name}: MSI-X entry {k} masked: pending");
             }
-            else EmitMsix(dev, k);
+            else EmitMsix(dev, k, raised: true);
             r.Set(0);
             yield break;
         }
         r.Fail(Errno.ENXIO);
     }
 
-    private void EmitMsi(PciDevice dev, int k)
+    private void EmitMsi(PciDevice dev, int k, bool raised = false)
     {
         var c = dev.Msi!;
         var desc = dev.MsiDesc;
         int meant = desc is not null && k < desc.NvecUsed && desc.Associated ? desc.Irq + k : 0;
-        Emit(dev, c.Message.ForVector(k, c.Mme), meant);
+        Emit(dev, c.Message.ForVector(k, c.Mme), meant, raised);
     }
 
-    private void EmitMsix(PciDevice dev, int i)
+    private void EmitMsix(PciDevice dev, int i, bool raised = false)
     {
         int meant = dev.Descriptors.TryGetValue(i, out var desc) && desc.Associated ? desc.Irq : 0;
-        Emit(dev, dev.Msix!.Entries[i].Message, meant);
+        Emit(dev, dev.Msix!.Entries[i].Message, meant, raised);
     }
 
     /// <summary>The memory write reaches the interrupt fabric: remapped through its IRTE, or straight
-    /// to (dest APIC, vector). A message that targets nothing is dropped.</summary>
-    private void Emit(PciDevice dev, MsiMessage msg, int meantIrq)
+    /// to (dest APIC, vector). A message that targets nothing is dropped. <paramref name="raised"/>:
+    /// the device raised it just now (not a pending bit sent out by an unmask).</summary>
+    private void Emit(PciDevice dev, MsiMessage msg, int meantIrq, bool raised)
     {
         if (meantIrq > 0 && m.Irqs[meantIrq] is { } meant)
         {
             // The managed-irq contract: the driver quiesces the device before the last CPU of a
             // managed irq goes down (blk_mq_hctx_notify_offline); the hardware still sends, nobody owes a handler run.
-            if (meant is { Managed: true, ManagedShutdown: true, Action: not null })
-                m.Misuse("device_raise", $"{dev.Name} raises irq {meantIrq}, a managed irq shut down with its last CPU: the driver must quiesce the device first");
+            if (meant.DeviceQuiesced && (raised || !meant.ManagedRestart))
+                m.Misuse("device_raise", $"{dev.Name} raises irq {meantIrq}, a managed irq shut down with its last CPU{(meant.ManagedRestart ? " and not yet restarted" : "")}: the driver must quiesce the device first");
             else m.Irq.NoteRaised(meant);
         }
         if (!msg.IsValid)

@@ -74,8 +74,8 @@ public sealed partial class VectorDomain
         // before the last CPU of a managed irq goes; an irq parked in managed shutdown by
         // irq_startup's IRQ_STARTUP_ABORT may still hold a vector on its dead CPU, and what the device
         // sends there is lost, but nobody owes a handler run for it.
-        if (d is { Managed: true, ManagedShutdown: true, Action: not null })
-            _m.Misuse("apic_raise", $"irq {irq} raised while a managed irq shut down with its last CPU: the driver must quiesce the device first");
+        if (d.DeviceQuiesced)
+            _m.Misuse("apic_raise", $"irq {irq} raised while a managed irq shut down with its last CPU{(d.ManagedRestart ? " and not yet restarted" : "")}: the driver must quiesce the device first");
         else _m.Irq.NoteRaised(d);
         Deliver(a.HwCpu, a.HwVector);
         return Errno.Ok;

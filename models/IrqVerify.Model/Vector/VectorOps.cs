@@ -66,7 +66,7 @@ public static class VectorOps
     private static IrqDesc? ApicDesc(Machine m, int irq) =>
         m.Irqs[irq] is { } d && ReferenceEquals(d.Chip, m.Vector.Chip) ? d : null;
 
-    private static IEnumerable<Sched> VectorActivate(Machine m, int irq, OpResult r)
+    internal static IEnumerable<Sched> VectorActivate(Machine m, int irq, OpResult r)
     {
         yield return Sched.Under("irq_domain_activate_irq", LockRef.VectorLock);
         if (ApicDesc(m, irq) is not { } d) { r.Fail(Errno.EINVAL); yield break; }
