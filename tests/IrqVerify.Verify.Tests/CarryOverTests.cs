@@ -44,8 +44,8 @@ public partial class CarryOverTests
     {
         string dir = TempDir(), corpus = $"{dir}/corpus";
         string[] Fuzz(string? c, string o) => c is null
-            ? ["fuzz", "--variant", "K9", "--execs", "1200", "--seed", "2", "--out", $"{dir}/{o}"]
-            : ["fuzz", "--variant", "K9", "--execs", "1200", "--seed", "2", "--out", $"{dir}/{o}", "--corpus", c];
+            ? ["fuzz", "--variant", "K9", "--execs", "4000", "--seed", "2", "--out", $"{dir}/{o}"]
+            : ["fuzz", "--variant", "K9", "--execs", "4000", "--seed", "2", "--out", $"{dir}/{o}", "--corpus", c];
         var fresh = Found(Irq(Fuzz(null, "fresh")).Out);
         Assert.NotEmpty(fresh);
         Irq(Fuzz(corpus, "night1"));

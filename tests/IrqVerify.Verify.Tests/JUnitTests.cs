@@ -103,11 +103,11 @@ public class JUnitTests
     public void Fuzz_junit_carries_the_minimized_program_and_the_run_replay_line()
     {
         string dir = TempDir();
-        Assert.Equal(1, Irq("fuzz", "--execs", "1500", "--variant", "K9", "--out", dir, "--junit", $"{dir}/f.xml").Code);
+        Assert.Equal(1, Irq("fuzz", "--execs", "4000", "--seed", "2", "--variant", "K9", "--out", dir, "--junit", $"{dir}/f.xml").Code);
         var d = Load($"{dir}/f.xml");
         var suite = d.Root!.Element("testsuite")!;
         Assert.Equal("irqverify.fuzz", (string)suite.Attribute("name")!);
-        Assert.Equal("1500", Property(suite, "execs"));
+        Assert.Equal("4000", Property(suite, "execs"));
         var f = Failures(d).Single();
         Assert.Contains("invariants: I-P12", f.Value);
         Assert.Contains($"replay: irqverify run {Path.GetFullPath(dir)}/I-P12.irq --machine ", f.Value);
