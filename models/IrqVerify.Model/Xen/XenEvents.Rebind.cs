@@ -78,10 +78,11 @@ public sealed partial class XenEvents
     /// </summary>
     public IEnumerable<Sched> VcpuOffline(int vcpu, OpResult r)
     {
-        if (vcpu < 0 || vcpu >= Vcpus || !Online.Contains(vcpu)) { r.Fail(Errno.EINVAL); yield break; }
-        if (Online.Count == 1) { r.Fail(Errno.EBUSY); yield break; }
+        if (vcpu < 0 || vcpu >= Vcpus) { r.Fail(Errno.EINVAL); yield break; }
+        // cpu_down: the state is tested under cpu_hotplug_lock, not before it.
         yield return Sched.When("cpu_hotplug_lock", () => HotplugWriterMayEnter);
-        if (!Online.Contains(vcpu) || Online.Count == 1) { r.Fail(Online.Count == 1 ? Errno.EBUSY : Errno.EINVAL); yield break; }
+        if (!Online.Contains(vcpu)) { r.Fail(Errno.EINVAL); yield break; }
+        if (Online.Count == 1) { r.Fail(Errno.EBUSY); yield break; }
         _hotplugWriter = true;
         if (UpcallStart[vcpu] >= 0) yield return Sched.When("xen_vcpu_offline.upcall_done", () => UpcallStart[vcpu] < 0);
         Online = Online.Without(vcpu);
