@@ -138,6 +138,8 @@ public sealed class FuzzProgram
             // expect / dump() are checks of a hand-written program; the fuzz format has no place for them.
             if (line.IsDirective) continue;
             int op = t.IndexOf(line.Op);
+            if (op < 0 && t.IsHarness(line.Op))
+                throw new ModelInputException(file, lineNo, 1, $"'{line.Op}' is a peer-suite harness operation, which fuzz inputs do not carry (run the program with irqverify run)");
             if (op < 0) throw new ModelInputException(file, lineNo, 1, $"unknown operation '{line.Op}'");
             var spec = t.Ops[op];
             var values = new long[spec.Params.Length];

@@ -6,14 +6,17 @@ namespace IrqVerify.Fuzz;
 /// <summary>
 /// The vocabulary as the byte format sees it: the catalogue's operations in name order (so the
 /// meaning of a byte does not depend on registration order), plus the machine facts argument
-/// decoding needs (CPU count, devices, irq/port limits).
+/// decoding needs (CPU count, devices, irq/port limits). The peer suites' harness operations
+/// (<see cref="OpSpec.PeerHarness"/>) are not in it: no fuzz input can name them.
 /// </summary>
 public sealed class OpTable
 {
     public OpTable(MachineConfig machine, OpCatalog? catalog = null)
     {
         Machine = machine;
-        Ops = (catalog ?? OpCatalog.Default).All.ToArray();
+        var all = (catalog ?? OpCatalog.Default).All;
+        Ops = all.Where(o => !o.PeerHarness).ToArray();
+        _harness = all.Where(o => o.PeerHarness).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
         if (Ops.Length == 0 || Ops.Length > ByteFormat.FirstControl) throw new ArgumentException("the vocabulary must have 1..240 operations");
         Cpus = Math.Max(machine.Cpus, machine.Xen?.Vcpus ?? 0);
         for (int i = 0; i < Ops.Length; i++) _index[Ops[i].Name] = i;
@@ -25,6 +28,10 @@ public sealed class OpTable
     public int Cpus { get; }
 
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _harness;
+
+    /// <summary>True for a peer-suite harness operation, which the table leaves out.</summary>
+    public bool IsHarness(string op) => _harness.Contains(op);
 
     public int IndexOf(string op) => _index.TryGetValue(op, out int i) ? i : -1;
 

@@ -351,6 +351,7 @@ public static class ProgramGenerator
         {
             if (_vocabulary.Count > 0) return _vocabulary;
             _vocabulary = OpCatalog.Default.All
+                .Where(o => !o.PeerHarness || p.Ops?.Contains(o.Name) == true)
                 .Where(o => p.Ops is null || p.Ops.Contains(o.Name))
                 .Where(o => Cfg.Xen is not null || !IsXenOp(o.Name))
                 .Where(o => Cfg.Devices.Count > 0 || o.Params.All(x => x.Kind != ArgKind.Device))

@@ -31,6 +31,20 @@ public class ByteFormatTests
         }
     }
 
+    /// <summary>The op table leaves out the peer suites' harness operations, so no byte string decodes
+    /// to one, and a hand-written input naming one is refused with its line and the reason.</summary>
+    [Fact]
+    public void The_op_table_has_no_peer_suite_harness_operation()
+    {
+        Assert.DoesNotContain(Kit.Table.Ops, o => o.PeerHarness);
+        Assert.Equal(-1, Kit.Table.IndexOf("xen_host_set_mask"));
+        Assert.True(Kit.Table.IsHarness("irq_startup_managed"));
+        var prog = ProgramParser.Parse("irq = vector_alloc({0}, managed)\nirq_startup_managed(irq)\n", "h.irq", Kit.Table.Machine);
+        var e = Assert.Throws<ModelInputException>(() => FuzzProgram.From(prog, Kit.Table, "h.irq"));
+        Assert.StartsWith("h.irq:2:", e.Message);
+        Assert.Contains("peer-suite harness operation", e.Message);
+    }
+
     [Fact]
     public void Example_programs_encode_and_decode_to_the_same_calls()
     {

@@ -53,6 +53,22 @@ public class GeneratorTests
         }
     }
 
+    /// <summary>The peer suites' harness operations (KUnit's direct irq_startup_managed..., the KVM
+    /// selftest's raw shared_info writes) are named only by hand-written programs: a generated program
+    /// holding one would report what the harness broke as Linux's finding.</summary>
+    [Fact]
+    public void Programs_never_hold_a_peer_suite_harness_operation()
+    {
+        var harness = OpCatalog.Default.All.Where(o => o.PeerHarness).Select(o => o.Name).ToHashSet();
+        Assert.Equal(8, harness.Count);
+        var ops = Sample(300).SelectMany(s => s.Program.Calls.Select(c => c.Op)).ToHashSet();
+        Assert.Empty(ops.Intersect(harness));
+        Assert.Contains("evtchnop_send", ops);
+        var named = Sample(20, new ProgramProfile { Ops = new HashSet<string> { "irq_startup_managed", "vector_alloc" } })
+            .SelectMany(s => s.Program.Calls.Select(c => c.Op)).ToHashSet();
+        Assert.Contains("irq_startup_managed", named);
+    }
+
     [Fact]
     public void Programs_lean_on_the_seed_scenarios_and_carry_a_share_of_misuse()
     {

@@ -24,13 +24,13 @@ public static class GenericOps
             "irq_set_affinity(irq, mask): move the irq (deferred chips move at the next interrupt)"));
         c.Add(new OpSpec("irq_activate", [ParamSpec.Irq()], ResultKind.None, -1,
             (m, a, r) => m.Irq.IrqActivateOp(a.Int(0), r),
-            "irq_activate(irq): activate for real (a no-op for a managed irq, its startup activates it)"));
+            "irq_activate(irq): activate for real (a no-op for a managed irq, its startup activates it)") { PeerHarness = true });
         c.Add(new OpSpec("irq_shutdown_and_deactivate", [ParamSpec.Irq()], ResultKind.None, -1,
             (m, a, r) => m.Irq.ShutdownAndDeactivateOp(a.Int(0), r),
-            "irq_shutdown_and_deactivate(irq): shut down (depth++, masked, not started) and deactivate; the handler stays"));
+            "irq_shutdown_and_deactivate(irq): shut down (depth++, masked, not started) and deactivate; the handler stays") { PeerHarness = true });
         c.Add(new OpSpec("irq_startup_managed", [ParamSpec.Irq()], ResultKind.None, -1,
             (m, a, r) => m.Irq.StartupManagedOp(a.Int(0), r),
-            "irq_startup_managed(irq): clear managed shutdown, depth--, start at depth 0 (what CPU online does, 6.16+)"));
+            "irq_startup_managed(irq): clear managed shutdown, depth--, start at depth 0 (what CPU online does, 6.16+)") { PeerHarness = true });
         c.Add(new OpSpec("fault_next_request_irq", [], ResultKind.None, -1,
             (m, a, r) => InjectRequestFault(m, r),
             "fault injection: the next request_irq fails with -ENOMEM (irqaction allocation failure)"));

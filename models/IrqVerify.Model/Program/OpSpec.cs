@@ -62,4 +62,12 @@ public sealed record OpSpec(string Name, ParamSpec[] Params, ResultKind Result, 
 {
     /// <summary>Environment actors (devices, the hypervisor) run on no CPU.</summary>
     public bool IsEnvironment { get; init; }
+
+    /// <summary>
+    /// A harness operation of a peer suite (KUnit's direct calls into kernel/irq internals, the KVM
+    /// selftest's raw host writes to shared_info). Programs may name it; generators and the fuzz
+    /// table never produce it: outside the peer's own sequence it is neither a driver's call nor
+    /// something Xen does, so what it breaks is the harness's doing, not Linux's.
+    /// </summary>
+    public bool PeerHarness { get; init; }
 }

@@ -89,19 +89,19 @@ public static class XenOps
             "the hypervisor fires a VIRQ (0: the timer) on the vCPU: raises the port bound to it (result: the port, 0 if none)") { IsEnvironment = true });
         c.Add(new OpSpec("xen_host_set_pending", [ParamSpec.Port()], ResultKind.None, -1,
             (m, a, r) => Once(m, x => Done(r, x.Hv.HostWrite(a.Int(0), mask: false, value: true))),
-            "the host writes the port's bit in shared_info evtchn_pending (2-level; no upcall)") { IsEnvironment = true });
+            "the host writes the port's bit in shared_info evtchn_pending (2-level; no upcall)") { IsEnvironment = true, PeerHarness = true });
         c.Add(new OpSpec("xen_host_clear_pending", [ParamSpec.Port()], ResultKind.None, -1,
             (m, a, r) => Once(m, x => { HostWriteContract(m, x, a.Int(0), mask: false); Done(r, x.Hv.HostWrite(a.Int(0), mask: false, value: false)); }),
-            "the host clears the port's bit in shared_info evtchn_pending (2-level)") { IsEnvironment = true });
+            "the host clears the port's bit in shared_info evtchn_pending (2-level)") { IsEnvironment = true, PeerHarness = true });
         c.Add(new OpSpec("xen_host_set_mask", [ParamSpec.Port()], ResultKind.None, -1,
             (m, a, r) => Once(m, x => { HostWriteContract(m, x, a.Int(0), mask: true); Done(r, x.Hv.HostWrite(a.Int(0), mask: true, value: true)); }),
-            "the host writes the port's bit in shared_info evtchn_mask (2-level)") { IsEnvironment = true });
+            "the host writes the port's bit in shared_info evtchn_mask (2-level)") { IsEnvironment = true, PeerHarness = true });
         c.Add(new OpSpec("xen_host_clear_mask", [ParamSpec.Port()], ResultKind.None, -1,
             (m, a, r) => Once(m, x => { HostWriteContract(m, x, a.Int(0), mask: true); Done(r, x.Hv.HostWrite(a.Int(0), mask: true, value: false)); }),
-            "the host clears the port's bit in shared_info evtchn_mask (2-level; no re-notification)") { IsEnvironment = true });
+            "the host clears the port's bit in shared_info evtchn_mask (2-level; no re-notification)") { IsEnvironment = true, PeerHarness = true });
         c.Add(new OpSpec("xen_host_set_upcall_pending", [ParamSpec.Cpu("vcpu")], ResultKind.None, -1,
             (m, a, r) => Once(m, x => Done(r, x.Hv.HostSetUpcallPending(a.Int(0)))),
-            "the host writes vcpu_info.evtchn_upcall_pending = 1") { IsEnvironment = true });
+            "the host writes vcpu_info.evtchn_upcall_pending = 1") { IsEnvironment = true, PeerHarness = true });
         c.Add(new OpSpec("evtchn_make_refcounted", [ParamSpec.Port()], ResultKind.None, -1,
             (m, a, r) => Once(m, x => { var e = x.EvtchnMakeRefcounted(a.Int(0)); if (e == Errno.Ok) r.Set(1); else r.Fail(e); }),
             "evtchn_make_refcounted(port): refcnt -1 -> 1 (user channel)"));
