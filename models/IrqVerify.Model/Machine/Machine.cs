@@ -196,6 +196,17 @@ public sealed class Machine
         return chip; // a chip that belongs to no machine (a test double): shared
     }
 
+    /// <summary>The change epoch of one part of the machine (<see cref="Invariants.StateScope"/>, one
+    /// flag): equal values from the same machine mean the part did not change in between.</summary>
+    internal long EpochOf(Invariants.StateScope part) => part switch
+    {
+        Invariants.StateScope.Matrix => Matrix.Epoch,
+        Invariants.StateScope.Vector => Vector.Epoch.Value,
+        Invariants.StateScope.Irqs => Irqs.Epoch.Value,
+        Invariants.StateScope.Locks => Locks.Epoch,
+        _ => throw new ArgumentOutOfRangeException(nameof(part), part, "no change epoch"),
+    };
+
     /// <summary>Canonical hash of the whole model state (engines' state caching).</summary>
     public ulong StateHash()
     {

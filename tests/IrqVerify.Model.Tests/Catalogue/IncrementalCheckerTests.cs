@@ -73,7 +73,8 @@ public class IncrementalCheckerTests
         Assert.Empty(found);
         long ran = incremental.Ran;
         incremental.Check(m, found);
-        Assert.Equal(Safety.Length - 17, incremental.Ran - ran);            // matrix unchanged: skipped
+        // Nothing changed: only the checks reading a part without a change epoch run again.
+        Assert.Equal(Safety.Count(c => (c.Reads & (StateScope.Pci | StateScope.Xen)) != 0), incremental.Ran - ran);
         m.Matrix.Reserve();                                                 // an operation: global_reserved 1
         m.Matrix.RemoveReserved();
         m.Matrix.RemoveReserved();                                          // global_reserved -1: I-M9

@@ -1,0 +1,25 @@
+namespace IrqVerify.Model.Core;
+
+/// <summary>
+/// A fixed-size array of a subsystem's state whose every write bumps the subsystem's
+/// <see cref="ChangeEpoch"/> (element writes of a plain array would bypass it).
+/// </summary>
+public sealed class TrackedArray<T>(int length, ChangeEpoch epoch)
+{
+    private readonly T[] _items = new T[length];
+
+    public int Length => _items.Length;
+
+    public T this[int i]
+    {
+        get => _items[i];
+        set { _items[i] = value; epoch.Bump(); }
+    }
+
+    public void Fill(T value) { Array.Fill(_items, value); epoch.Bump(); }
+
+    public void CopyFrom(TrackedArray<T> o) { Array.Copy(o._items, _items, _items.Length); epoch.Bump(); }
+
+    /// <summary>Read-only view for the checks' hot loops.</summary>
+    public ReadOnlySpan<T> AsSpan() => _items;
+}
