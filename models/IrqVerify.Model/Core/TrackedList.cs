@@ -17,6 +17,7 @@ public sealed class TrackedList<T>(ChangeEpoch epoch, int capacity = 4) : IReadO
     public void RemoveAt(int index) { _items.RemoveAt(index); epoch.Bump(); }
     public void Clear() { _items.Clear(); epoch.Bump(); }
     public bool Contains(T item) => _items.Contains(item);
+    public int FindIndex(Predicate<T> match) => _items.FindIndex(match);
 
     public List<T>.Enumerator GetEnumerator() => _items.GetEnumerator();
     IEnumerator<T> IEnumerable<T>.GetEnumerator() => _items.GetEnumerator();

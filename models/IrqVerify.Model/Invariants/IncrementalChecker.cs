@@ -14,7 +14,7 @@ namespace IrqVerify.Model.Invariants;
 public sealed class IncrementalChecker
 {
     /// <summary>The parts that have a change epoch; a check reading any other part runs every time.</summary>
-    internal const StateScope Tracked = StateScope.Matrix | StateScope.Vector | StateScope.Irqs | StateScope.Locks;
+    internal const StateScope Tracked = StateScope.Matrix | StateScope.Vector | StateScope.Irqs | StateScope.Pci | StateScope.Locks;
 
     private static readonly StateScope[] Parts =
         [StateScope.Matrix, StateScope.Vector, StateScope.Irqs, StateScope.Pci, StateScope.Xen, StateScope.Locks];

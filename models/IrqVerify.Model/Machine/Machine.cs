@@ -203,6 +203,7 @@ public sealed class Machine
         Invariants.StateScope.Matrix => Matrix.Epoch,
         Invariants.StateScope.Vector => Vector.Epoch.Value,
         Invariants.StateScope.Irqs => Irqs.Epoch.Value,
+        Invariants.StateScope.Pci => Pci.Epoch.Value,
         Invariants.StateScope.Locks => Locks.Epoch,
         _ => throw new ArgumentOutOfRangeException(nameof(part), part, "no change epoch"),
     };

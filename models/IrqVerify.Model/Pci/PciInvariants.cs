@@ -253,7 +253,7 @@ public static class PciInvariants
             if (dev.Msix is not { } x) continue;
             for (int i = 0; i < x.Size; i++)
             {
-                ref var e = ref x.Entries[i];
+                var e = x.Entries[i];
                 if (e.WriteInProgress && !e.Masked && !x.MaskAll)
                     v.Add(new("I-P13", $"{dev.Name}: MSI-X entry {i} rewritten while unmasked"));
                 if (!e.Masked && !(dev.Descriptors.TryGetValue(i, out var d) && d.Associated))
