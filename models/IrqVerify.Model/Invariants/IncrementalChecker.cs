@@ -13,9 +13,6 @@ namespace IrqVerify.Model.Invariants;
 /// </summary>
 public sealed class IncrementalChecker
 {
-    /// <summary>The parts that have a change epoch; a check reading any other part runs every time.</summary>
-    internal const StateScope Tracked = StateScope.Matrix | StateScope.Vector | StateScope.Irqs | StateScope.Pci | StateScope.Locks;
-
     private static readonly StateScope[] Parts =
         [StateScope.Matrix, StateScope.Vector, StateScope.Irqs, StateScope.Pci, StateScope.Xen, StateScope.Locks];
 
@@ -48,9 +45,9 @@ public sealed class IncrementalChecker
         var changed = StateScope.All;
         if (ReferenceEquals(m, _machine))
         {
-            changed = ~Tracked & StateScope.All;
+            changed = StateScope.None;
             for (int p = 0; p < Parts.Length; p++)
-                if ((Tracked & Parts[p]) != 0 && m.EpochOf(Parts[p]) != _epochs[p]) changed |= Parts[p];
+                if (m.EpochOf(Parts[p]) != _epochs[p]) changed |= Parts[p];
         }
         for (int i = 0; i < _checks.Length; i++)
         {
@@ -65,7 +62,6 @@ public sealed class IncrementalChecker
             into.AddRange(last);
         }
         _machine = m;
-        for (int p = 0; p < Parts.Length; p++)
-            if ((Tracked & Parts[p]) != 0) _epochs[p] = m.EpochOf(Parts[p]);
+        for (int p = 0; p < Parts.Length; p++) _epochs[p] = m.EpochOf(Parts[p]);
     }
 }

@@ -204,6 +204,7 @@ public sealed class Machine
         Invariants.StateScope.Vector => Vector.Epoch.Value,
         Invariants.StateScope.Irqs => Irqs.Epoch.Value,
         Invariants.StateScope.Pci => Pci.Epoch.Value,
+        Invariants.StateScope.Xen => Xen?.Epoch.Value ?? 0,
         Invariants.StateScope.Locks => Locks.Epoch,
         _ => throw new ArgumentOutOfRangeException(nameof(part), part, "no change epoch"),
     };
