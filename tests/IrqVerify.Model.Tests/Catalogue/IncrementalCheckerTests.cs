@@ -143,4 +143,68 @@ public class IncrementalCheckerTests
         incremental.Check(m, found);                                        // skipped, the finding repeated
         Assert.Contains(found, v => v.Id == "I-M9");
     }
+
+    private const string Busy = """
+        n = pci_alloc_irq_vectors(dev1, 2, 2, msix)
+        i0 = pci_irq_vector(dev1, 0)
+        request_irq(i0)
+        p = evtchn_alloc_unbound()
+        x = bind_evtchn_to_irq(p)
+        request_irq(x)
+        """;
+
+    public static TheoryData<string, string> Corruptions() => new()
+    {
+        { "irqs", "I-G1" }, { "vector", "I-V5" }, { "pci", "I-P1" }, { "xen", "I-X4" },
+    };
+
+    /// <summary>A change made through a part's own setters (as the corruption tests make them) moves
+    /// that part's epoch: the next round re-runs exactly the checks reading it and finds the
+    /// violation; a Restore moves every epoch, and the round after it is clean again.</summary>
+    [Theory]
+    [MemberData(nameof(Corruptions))]
+    public void A_change_through_a_parts_setters_makes_the_next_round_check_what_reads_it(string part, string id)
+    {
+        var cfg = MachineConfig.Default();
+        var m = new Machine(cfg);
+        var report = ProgramRunner.Run(m, ProgramParser.Parse(Busy, "busy.irq", cfg),
+            new RunOptions { CheckEveryStep = false, CheckRefinement = false, Drain = false, Checks = [] });
+        Assert.Equal(6, report.Ops.Count);
+        var clean = m.Snapshot();
+        var incremental = new IncrementalChecker(Safety);
+        var found = new List<Violation>();
+        incremental.Check(m, found);
+        incremental.Check(m, found);
+        Assert.Empty(found);
+        long ran = incremental.Ran;
+        int irq = m.Pci.Devices[1].Descriptors[0].Irq;
+        StateScope scope;
+        switch (part)
+        {
+            case "irqs":
+                m.Irqs[irq]!.HandlersRunning = 2;
+                scope = StateScope.Irqs;
+                break;
+            case "vector":
+                var a = m.Vector.Apic(irq)!;
+                m.Vector.Cpus[(a.Cpu + 1) % cfg.Cpus].VectorIrq[a.Vector] = irq;
+                scope = StateScope.Vector;
+                break;
+            case "pci":
+                m.Pci.Devices[1].MsiEnabled = true;
+                scope = StateScope.Pci;
+                break;
+            default:
+                m.Xen!.ChannelsOnCpu[0]++;
+                scope = StateScope.Xen;
+                break;
+        }
+        incremental.Check(m, found);
+        Assert.Contains(found, v => v.Id == id);
+        Assert.Equal(Safety.Count(c => (c.Reads & scope) != 0), incremental.Ran - ran);
+        found.Clear();
+        m.Restore(clean);
+        incremental.Check(m, found);
+        Assert.Empty(found);
+    }
 }
