@@ -96,7 +96,31 @@ public static class CheckedRunProfile
         foreach (var (id, t) in ticks.OrderByDescending(kv => kv.Value))
             Console.WriteLine($"  {id,-8} {us(t),10:F1} us/run  {calls[id] / (double)runs,6:F1} calls/run");
         ChangePatterns(m, boot, prog);
+        HashParts(m);
         return 0;
+    }
+
+    /// <summary>µs per state-hash part on the machine as the program left it (after a Restore to boot it is the boot state).</summary>
+    private static void HashParts(Machine m)
+    {
+        var parts = new (string Name, Action Run)[]
+        {
+            ("matrix", () => { var h = new StateHasher(); m.Matrix.Hash(ref h); }),
+            ("vector", () => { var h = new StateHasher(); m.Vector.Hash(ref h); }),
+            ("irqs", () => { var h = new StateHasher(); m.Irqs.Hash(ref h); }),
+            ("pci", () => { var h = new StateHasher(); m.Pci.Hash(ref h); }),
+            ("xen", () => { var h = new StateHasher(); m.Xen?.Hash(ref h); }),
+            ("locks", () => { var h = new StateHasher(); m.Locks.Hash(ref h); }),
+            ("whole StateHash", () => m.StateHash()),
+        };
+        foreach (var (name, run) in parts)
+        {
+            for (int i = 0; i < 200; i++) run();
+            long n = 0;
+            var sw = Stopwatch.StartNew();
+            while (sw.ElapsedMilliseconds < 200) { run(); n++; }
+            Console.WriteLine($"  hash {name,-16} {sw.Elapsed.TotalMilliseconds * 1000 / n,8:F2} us");
+        }
     }
 
     /// <summary>Which subsystems' state hashes a step changes (an estimate of what per-subsystem

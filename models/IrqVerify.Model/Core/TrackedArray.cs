@@ -29,7 +29,9 @@ public sealed class TrackedArray<T>(int length, ChangeEpoch epoch) : IReadOnlyLi
 
     public void CopyFrom(TrackedArray<T> o) { Array.Copy(o._items, _items, _items.Length); epoch.Bump(); }
 
-    public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)_items).GetEnumerator();
+    /// <summary>Allocation-free foreach (reads only).</summary>
+    public ReadOnlySpan<T>.Enumerator GetEnumerator() => new ReadOnlySpan<T>(_items).GetEnumerator();
+    IEnumerator<T> IEnumerable<T>.GetEnumerator() => ((IEnumerable<T>)_items).GetEnumerator();
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => _items.GetEnumerator();
 
     /// <summary>Read-only view for the checks' hot loops.</summary>

@@ -56,7 +56,8 @@ public sealed class ApicCpu
         h.Add(TimerArmed);
         h.Add(Cleanup.Count);
         foreach (var a in Cleanup) h.Add(a.Irq);
-        for (int v = 0; v < VectorIrq.Length; v++)
-            if (VectorIrq[v] != VectorSpace.VectorUnused) { h.Add(v); h.Add(VectorIrq[v]); }
+        var table = VectorIrq.AsSpan();
+        for (int v = 0; v < table.Length; v++)
+            if (table[v] != VectorSpace.VectorUnused) { h.Add(v); h.Add(table[v]); }
     }
 }

@@ -126,9 +126,10 @@ public static class VectorInvariants
             // An outgoing CPU's entries of irqs already migrated away stay until the fixup_irqs scan
             // resets them (apic_update_vector leaves the offline CPU's table alone).
             if (c.State != CpuState.Online) continue;
+            var table = c.VectorIrq.AsSpan();
             for (int vec = 0; vec < NrVectors; vec++)
             {
-                int e = c.VectorIrq[vec];
+                int e = table[vec];
                 if (!IsDesc(e)) continue;
                 var a = vd.Apic(e);
                 bool owns = a is not null && ((a.Cpu == c.Cpu && a.Vector == vec) || (a.PrevCpu == c.Cpu && a.PrevVector == vec));

@@ -221,8 +221,9 @@ public sealed class FifoAbi : EvtchnAbi
 
     public override void Hash(ref StateHasher h)
     {
-        for (int p = 0; p < Words.Length; p++)
-            if (Words[p] != MaskedBit) { h.Add(p); h.Add(Words[p]); }
+        var words = Words.AsSpan();
+        for (int p = 0; p < words.Length; p++)
+            if (words[p] != MaskedBit) { h.Add(p); h.Add(words[p]); }
         for (int c = 0; c < Ready.Length; c++)
         {
             h.Add(Ready[c]); h.Add(LoopReady[c]);

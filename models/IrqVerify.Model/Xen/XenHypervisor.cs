@@ -157,9 +157,10 @@ public sealed partial class XenHypervisor
 
     public void Hash(ref StateHasher h)
     {
-        for (int p = 1; p < Ports.Length; p++)
+        var ports = Ports.AsSpan();
+        for (int p = 1; p < ports.Length; p++)
         {
-            var e = Ports[p];
+            ref readonly var e = ref ports[p];
             if (e.State == EvtchnState.Free) continue;
             h.Add(p); h.Add((int)e.State); h.Add(e.NotifyVcpu); h.Add(e.Virq); h.Add(e.Priority);
         }
