@@ -9,8 +9,9 @@ namespace IrqVerify.Benchmarks;
 /// <summary>
 /// Where a checked run spends its time: the bench's mixed program (the one `irqverify bench`
 /// times), reset by Restore, run with every check after every step, refinement and drain, each
-/// catalogue check wrapped in a Stopwatch. Prints ops/s for several option sets and the share of
-/// each check (the rest is the model's own steps, refinement, judging and the drain).
+/// catalogue check wrapped in a Stopwatch. Prints ops/s for several option sets, the share of
+/// each check (the rest is the model's own steps, refinement, judging and the drain), the cost of
+/// each part of the state hash and which parts' change epochs each step moves.
 /// </summary>
 public static class CheckedRunProfile
 {
@@ -95,9 +96,31 @@ public static class CheckedRunProfile
         Console.WriteLine($"per program run ({runs} runs): {us(total),10:F1} us total; checks {us(ticks.Values.Sum()),10:F1} us");
         foreach (var (id, t) in ticks.OrderByDescending(kv => kv.Value))
             Console.WriteLine($"  {id,-8} {us(t),10:F1} us/run  {calls[id] / (double)runs,6:F1} calls/run");
-        ChangePatterns(m, boot, prog);
         HashParts(m);
+        EpochPatterns(m, boot, prog);
         return 0;
+    }
+
+    /// <summary>Which parts' change epochs each step of the program moves (what the incremental
+    /// checker and state hash can skip).</summary>
+    private static void EpochPatterns(Machine m, MachineSnapshot boot, IrqProgram prog)
+    {
+        var parts = new[] { StateScope.Matrix, StateScope.Vector, StateScope.Irqs, StateScope.Pci, StateScope.Xen, StateScope.Locks };
+        long[] Ep() => parts.Select(p => m.EpochOf(p)).ToArray();
+        var counts = new Dictionary<string, int>();
+        m.Restore(boot);
+        var prev = Ep();
+        m.AfterStep = t =>
+        {
+            var now = Ep();
+            string key = string.Concat(Enumerable.Range(0, parts.Length).Select(i => now[i] != prev[i] ? "MVIPXL"[i] : '.'));
+            counts[key] = counts.GetValueOrDefault(key) + 1;
+            prev = now;
+        };
+        ProgramRunner.Run(m, prog, new RunOptions { Checks = [], CheckRefinement = false, CheckEveryStep = false, Drain = false });
+        m.AfterStep = null;
+        Console.WriteLine("steps by changed epochs (Matrix Vector Irqs Pci Xen Locks):");
+        foreach (var (k, n) in counts.OrderByDescending(kv => kv.Value)) Console.WriteLine($"  {k} {n}");
     }
 
     /// <summary>µs per state-hash part on the machine as the program left it (after a Restore to boot it is the boot state).</summary>
@@ -121,39 +144,5 @@ public static class CheckedRunProfile
             while (sw.ElapsedMilliseconds < 200) { run(); n++; }
             Console.WriteLine($"  hash {name,-16} {sw.Elapsed.TotalMilliseconds * 1000 / n,8:F2} us");
         }
-    }
-
-    /// <summary>Which subsystems' state hashes a step changes (an estimate of what per-subsystem
-    /// change epochs can skip: the hashes leave out checker-only bookkeeping).</summary>
-    private static void ChangePatterns(Machine m, MachineSnapshot boot, IrqProgram prog)
-    {
-        ulong[] Hashes()
-        {
-            var r = new ulong[5];
-            var h = new StateHasher(); m.Matrix.Hash(ref h); r[0] = h.Value;
-            h = new StateHasher(); m.Vector.Hash(ref h); r[1] = h.Value;
-            h = new StateHasher(); m.Irqs.Hash(ref h); r[2] = h.Value;
-            h = new StateHasher(); m.Pci.Hash(ref h); r[3] = h.Value;
-            h = new StateHasher(); m.Xen?.Hash(ref h); r[4] = h.Value;
-            return r;
-        }
-        var counts = new Dictionary<string, int>();
-        m.Restore(boot);
-        var prev = Hashes();
-        var o = new RunOptions { Checks = [], CheckRefinement = false, Drain = false };
-        m.AfterStep = _ => { };
-        var hook = new Action<ModelThread>(t =>
-        {
-            var now = Hashes();
-            string key = string.Concat(Enumerable.Range(0, 5).Select(i => now[i] != prev[i] ? "MVIPX"[i] : '.'));
-            counts[key] = counts.GetValueOrDefault(key) + 1;
-            prev = now;
-        });
-        // ProgramRunner installs its own AfterStep only with CheckEveryStep; run without and hook ourselves.
-        m.AfterStep = hook;
-        ProgramRunner.Run(m, prog, new RunOptions { Checks = [], CheckRefinement = false, CheckEveryStep = false, Drain = false });
-        m.AfterStep = null;
-        Console.WriteLine("steps by changed subsystems (Matrix Vector Irqs Pci Xen):");
-        foreach (var (k, n) in counts.OrderByDescending(kv => kv.Value)) Console.WriteLine($"  {k} {n}");
     }
 }
