@@ -13,8 +13,8 @@ namespace IrqVerify.Model.Invariants;
 /// </summary>
 public sealed class IncrementalChecker
 {
-    private static readonly StateScope[] Parts =
-        [StateScope.Matrix, StateScope.Vector, StateScope.Irqs, StateScope.Pci, StateScope.Xen, StateScope.Locks];
+    /// <summary>Every part with a change epoch (the state hash's parts).</summary>
+    private static StateScope[] Parts => Machine.HashParts;
 
     private readonly InvariantCheck[] _checks;
     private readonly StateScope[] _reads;
