@@ -10,6 +10,7 @@ namespace IrqVerify.Benchmarks;
 /// Benchmarks of the reference model's hot paths.
 ///   dotnet run -c Release --project src/IrqVerify.Benchmarks -- --filter '*'   (BenchmarkDotNet, short in-process job)
 ///   dotnet run -c Release --project src/IrqVerify.Benchmarks -- --quick        (Stopwatch, a few seconds)
+///   dotnet run -c Release --project src/IrqVerify.Benchmarks -- --profile      (where a checked run of the bench's program spends its time)
 ///   dotnet run -c Release --project src/IrqVerify.Benchmarks -- --matrix [DIR]  (kernel matrix.c vs the pristine model; DIR caches the build)
 /// </summary>
 public static class Program
@@ -19,6 +20,7 @@ public static class Program
         int q = Array.IndexOf(args, "--quick");
         if (q >= 0) return Quick(q + 1 < args.Length ? args[q + 1] : null);
         if (args.Contains("--checks")) return Checks();
+        if (args.Contains("--profile")) return CheckedRunProfile.Run(2);
         int mx = Array.IndexOf(args, "--matrix");
         if (mx >= 0) return Matrix(mx + 1 < args.Length ? args[mx + 1] : Path.Combine("irqverify-out", "conform"));
         var config = DefaultConfig.Instance

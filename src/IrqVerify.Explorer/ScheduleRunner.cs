@@ -41,6 +41,8 @@ public sealed class ScheduleRunner : IDecisionSource, ISchedulerView
     private ulong _prefix;
     private readonly HashSet<ulong>? _clean;
     private readonly IncrementalChecker _incremental;
+    /// <summary>The state hash per step, rehashing only the parts the step changed.</summary>
+    private readonly IncrementalStateHash _stateHash = new();
     private readonly Judge _judge = new();
     private readonly HashSet<Violation> _excused = new();
     private readonly List<(Violation Violation, Classification Class)> _excusedList = new();
@@ -210,7 +212,7 @@ public sealed class ScheduleRunner : IDecisionSource, ISchedulerView
         if (_needKeys)
         {
             if (st.AtBoundary) { st.Hist = 0; st.AtBoundary = false; }
-            st.Hist = Mix(st.Hist, _m.StateHash());
+            st.Hist = Mix(st.Hist, _stateHash.Hash(_m));
         }
         _stepping = ti;
         th.Step(_m);
@@ -352,7 +354,7 @@ public sealed class ScheduleRunner : IDecisionSource, ISchedulerView
     public ulong StateKey()
     {
         var h = new StateHasher();
-        h.Add(_m.StateHash());
+        h.Add(_stateHash.Hash(_m));
         foreach (long v in _vars) h.Add(v);
         for (int i = 0; i < _threads.Length; i++) _keyBuf[i] = Mix((ulong)_s.Threads[i].SymmetryClass + 1, PositionKey(i));
         Array.Sort(_keyBuf);

@@ -9,6 +9,9 @@ public sealed class LockTable
 {
     private readonly List<(LockRef Lock, int Owner)> _held = new(4);
 
+    /// <summary>Bumped by every acquire, release and CopyFrom; never copied (see <see cref="ChangeEpoch"/>).</summary>
+    internal long Epoch { get; private set; }
+
     public bool IsFree(LockRef l) => l.IsNone || IndexOf(l) < 0;
 
     public int OwnerOf(LockRef l) { int i = IndexOf(l); return i < 0 ? -1 : _held[i].Owner; }
@@ -38,6 +41,7 @@ public sealed class LockTable
     {
         if (!IsFree(l)) return false;
         _held.Add((l, owner));
+        Epoch++;
         return true;
     }
 
@@ -47,6 +51,7 @@ public sealed class LockTable
         int i = IndexOf(l);
         if (i < 0 || _held[i].Owner != owner) return false;
         _held.RemoveAt(i);
+        Epoch++;
         return true;
     }
 
@@ -54,6 +59,7 @@ public sealed class LockTable
 
     public void CopyFrom(LockTable o)
     {
+        Epoch++;
         _held.Clear();
         for (int i = 0; i < o._held.Count; i++) _held.Add(o._held[i]);
     }

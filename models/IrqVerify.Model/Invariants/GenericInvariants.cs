@@ -5,12 +5,15 @@ namespace IrqVerify.Model.Invariants;
 /// <summary>Generic irq layer invariants (spec §8, I-G*).</summary>
 public static class GenericInvariants
 {
-    public static IEnumerable<InvariantCheck> All =>
+    /// <summary>What every check of this class reads: the irq descriptors only.</summary>
+    public const StateScope Reads = StateScope.Irqs;
+
+    public static IEnumerable<InvariantCheck> All => InvariantCheck.Reading(Reads,
     [
         new("I-G1", InvariantKind.Safety, "handle_edge_irq never runs an irq's handler on two CPUs at once", IG1),
         new("I-G2", InvariantKind.Eventual, "no interrupt is lost: after a drain no requested, enabled irq still owes a handler run", IG2),
         new("I-G3", InvariantKind.Safety, "a deferred move that is pending keeps its pending mask", IG3),
-    ];
+    ]);
 
     /// <summary>I-G1: at most one CPU inside the handler of a non-per-CPU irq.</summary>
     public static void IG1(Machine m, List<Violation> v)

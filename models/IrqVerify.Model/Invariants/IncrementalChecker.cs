@@ -3,26 +3,29 @@ using IrqVerify.Model.Core;
 namespace IrqVerify.Model.Invariants;
 
 /// <summary>
-/// Runs a list of safety checks after every step, re-running only those whose inputs the step can
-/// have changed and repeating the last findings of the others, so a round reports exactly what the
-/// full round would, in the same (catalogue) order. A check is skippable when it reads one
-/// subsystem that can say cheaply whether it changed: the matrix (I-M1..I-M17 read only
-/// <see cref="Matrix.IrqMatrix"/>, whose every mutation goes through an operation that bumps its
-/// epoch). Every other check runs every time. Engines run the whole catalogue, not this, at
-/// quiescence. One instance follows one run; a different machine instance starts over.
+/// Runs a list of safety checks after every step, re-running only those that read a part of the
+/// machine (<see cref="InvariantCheck.Reads"/>) whose change epoch moved since the previous round,
+/// and repeating the last findings of the others, so a round reports exactly what the full round
+/// would, in the same (catalogue) order. Every mutation of a part bumps its epoch (its setters,
+/// operations and CopyFrom; see <see cref="ChangeEpoch"/>), so a skipped check would have found
+/// what it found last time. Engines run the whole catalogue, not this, at quiescence. One instance
+/// follows one run; a different machine instance starts over.
 /// </summary>
 public sealed class IncrementalChecker
 {
+    /// <summary>Every part with a change epoch (the state hash's parts).</summary>
+    private static StateScope[] Parts => Machine.HashParts;
+
     private readonly InvariantCheck[] _checks;
-    private readonly bool[] _matrixScoped;
+    private readonly StateScope[] _reads;
     private readonly List<Violation>[] _last;
+    private readonly long[] _epochs = new long[Parts.Length];
     private Machine? _machine;
-    private long _matrixEpoch = -1;
 
     public IncrementalChecker(IEnumerable<InvariantCheck> checks)
     {
         _checks = checks.ToArray();
-        _matrixScoped = _checks.Select(c => IsMatrixScoped(c.Id)).ToArray();
+        _reads = _checks.Select(c => c.Reads).ToArray();
         _last = _checks.Select(_ => new List<Violation>()).ToArray();
     }
 
@@ -34,26 +37,22 @@ public sealed class IncrementalChecker
     public long Ran { get; private set; }
 
     /// <summary>Forgets every remembered result: the next round runs every check.</summary>
-    public void Invalidate()
-    {
-        _machine = null;
-        _matrixEpoch = -1;
-    }
+    public void Invalidate() => _machine = null;
 
     /// <summary>One round after a step: appends to <paramref name="into"/> what the full round would.</summary>
     public void Check(Machine m, List<Violation> into)
     {
-        bool matrixFresh = ReferenceEquals(m, _machine) && m.Matrix.Epoch == _matrixEpoch;
+        var changed = StateScope.All;
+        if (ReferenceEquals(m, _machine))
+        {
+            changed = StateScope.None;
+            for (int p = 0; p < Parts.Length; p++)
+                if (m.EpochOf(Parts[p]) != _epochs[p]) changed |= Parts[p];
+        }
         for (int i = 0; i < _checks.Length; i++)
         {
-            if (!_matrixScoped[i])
-            {
-                _checks[i].Check(m, into);
-                Ran++;
-                continue;
-            }
             var last = _last[i];
-            if (!matrixFresh)
+            if ((_reads[i] & changed) != 0)
             {
                 last.Clear();
                 _checks[i].Check(m, last);
@@ -63,6 +62,6 @@ public sealed class IncrementalChecker
             into.AddRange(last);
         }
         _machine = m;
-        _matrixEpoch = m.Matrix.Epoch;
+        for (int p = 0; p < Parts.Length; p++) _epochs[p] = m.EpochOf(Parts[p]);
     }
 }

@@ -50,7 +50,7 @@ public static class InvariantCatalog
             var all = group.ToArray();
             if (all.Length == 1) { result.Add(all[0]); continue; }
             result.Add(new InvariantCheck(group.Key, all[0].Kind, string.Join("; ", all.Select(c => c.Summary)),
-                (m, v) => { foreach (var c in all) c.Check(m, v); }));
+                (m, v) => { foreach (var c in all) c.Check(m, v); }, all.Aggregate(StateScope.None, (r, c) => r | c.Reads)));
         }
         return result;
     }

@@ -13,7 +13,7 @@ public sealed class IrqCore(Machine m)
 
     /// <summary>Fault injection (syzkaller style): the next request_irq fails with -ENOMEM, as when
     /// the irqaction allocation fails. Drives the driver error paths of seed 000.</summary>
-    public bool FailNextRequest { get; set; }
+    public bool FailNextRequest { get; set { field = value; m.Irqs.Epoch.Bump(); } }
 
     // ------------------------------------------------------------------ activation
 

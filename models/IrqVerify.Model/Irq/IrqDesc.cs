@@ -18,75 +18,75 @@ public enum IrqOwner : byte
 /// struct irq_desc plus its irq_data state bits, for one Linux irq. Plain fields: the state is
 /// small, copied by engines and hashed canonically.
 /// </summary>
-public sealed class IrqDesc(int irq)
+public sealed class IrqDesc(int irq, ChangeEpoch epoch)
 {
     public int Irq { get; } = irq;
 
     /// <summary>Allocated in the irq number space (irq_domain_alloc_descs).</summary>
-    public bool Allocated;
-    public IrqOwner Owner;
-    public int OwnerIndex;
-    public int OwnerSub;
-    public IIrqChip? Chip;
-    public FlowKind Flow;
+    public bool Allocated { get; set { field = value; epoch.Bump(); } }
+    public IrqOwner Owner { get; set { field = value; epoch.Bump(); } }
+    public int OwnerIndex { get; set { field = value; epoch.Bump(); } }
+    public int OwnerSub { get; set { field = value; epoch.Bump(); } }
+    public IIrqChip? Chip { get; set { field = value; epoch.Bump(); } }
+    public FlowKind Flow { get; set { field = value; epoch.Bump(); } }
 
     /// <summary>IRQ_NOREQUEST: request_irq refuses it.</summary>
-    public bool NoRequest;
+    public bool NoRequest { get; set { field = value; epoch.Bump(); } }
     /// <summary>A handler is requested (irqaction present). Name for traces.</summary>
-    public string? Action;
+    public string? Action { get; set { field = value; epoch.Bump(); } }
 
     /// <summary>IRQD_ACTIVATED: the hierarchy is programmed (possibly in reservation mode).</summary>
-    public bool Activated;
+    public bool Activated { get; set { field = value; epoch.Bump(); } }
     /// <summary>Activated in reservation mode only (message points at the shutdown vector).</summary>
-    public bool ActivatedReserved;
+    public bool ActivatedReserved { get; set { field = value; epoch.Bump(); } }
     /// <summary>IRQD_IRQ_STARTED.</summary>
-    public bool Started;
+    public bool Started { get; set { field = value; epoch.Bump(); } }
     /// <summary>IRQD_IRQ_MASKED.</summary>
-    public bool Masked = true;
+    public bool Masked { get; set { field = value; epoch.Bump(); } } = true;
     /// <summary>disable_irq depth; 0 = enabled.</summary>
-    public int DisableDepth;
+    public int DisableDepth { get; set { field = value; epoch.Bump(); } }
     /// <summary>IRQD_IRQ_INPROGRESS: a handler runs on <see cref="InProgressCpu"/>.</summary>
-    public bool InProgress;
-    public int InProgressCpu = -1;
+    public bool InProgress { get; set { field = value; epoch.Bump(); } }
+    public int InProgressCpu { get; set { field = value; epoch.Bump(); } } = -1;
     /// <summary>IRQS_PENDING: an arrival during handling, to be replayed by the edge flow.</summary>
-    public bool PendingReplay;
+    public bool PendingReplay { get; set { field = value; epoch.Bump(); } }
 
     /// <summary>irq_common_data.affinity (the requested mask).</summary>
-    public CpuMask Affinity;
+    public CpuMask Affinity { get; set { field = value; epoch.Bump(); } }
     /// <summary>The effective affinity (x86: a single CPU).</summary>
-    public CpuMask EffectiveAffinity;
+    public CpuMask EffectiveAffinity { get; set { field = value; epoch.Bump(); } }
     /// <summary>IRQD_AFFINITY_MANAGED.</summary>
-    public bool Managed;
+    public bool Managed { get; set { field = value; epoch.Bump(); } }
     /// <summary>IRQD_MANAGED_SHUTDOWN: managed irq shut down because its mask has no online CPU.</summary>
-    public bool ManagedShutdown;
+    public bool ManagedShutdown { get; set { field = value; epoch.Bump(); } }
     /// <summary>Contract state, not kernel state: the CPU-online restart of this managed irq is under
     /// way (irq_restore_affinity_of_irq → irq_startup_managed). Its device stays quiesced until the
     /// restart is over: blk-mq reactivates the queue at CPUHP_AP_BLK_MQ_ONLINE, the state after
     /// CPUHP_AP_IRQ_AFFINITY_ONLINE.</summary>
-    public bool ManagedRestart;
+    public bool ManagedRestart { get; set { field = value; epoch.Bump(); } }
 
     /// <summary>The managed-irq contract: a requested managed irq shut down with its last CPU, or being
     /// restarted, has a quiesced device; what it sends is the driver's misuse, not an owed handler run.</summary>
     public bool DeviceQuiesced => Managed && Action is not null && (ManagedShutdown || ManagedRestart);
     /// <summary>IRQD_CAN_RESERVE / MSI_FLAG_MUST_REACTIVATE: reservation mode is in use.</summary>
-    public bool CanReserve;
+    public bool CanReserve { get; set { field = value; epoch.Bump(); } }
     /// <summary>IRQD_SETAFFINITY_PENDING and pending_mask: a deferred move waiting for the next interrupt.</summary>
-    public bool MovePending;
-    public CpuMask PendingMask;
+    public bool MovePending { get; set { field = value; epoch.Bump(); } }
+    public CpuMask PendingMask { get; set { field = value; epoch.Bump(); } }
     /// <summary>Affinity was broken by hotplug/exhaustion (I-V11 tolerates it).</summary>
-    public bool AffinityBroken;
+    public bool AffinityBroken { get; set { field = value; epoch.Bump(); } }
 
     // ---- oracle bookkeeping (not kernel state) ----
 
     /// <summary>Arrivals at the flow handler so far (handled or not).</summary>
-    public long Delivered;
+    public long Delivered { get; set { field = value; epoch.Bump(); } }
     /// <summary>Handler invocations so far.</summary>
-    public long Invocations;
+    public long Invocations { get; set { field = value; epoch.Bump(); } }
     /// <summary>How many CPUs are inside the handler right now (I-G1 / I-X13 require ≤ 1 unless per-CPU).</summary>
-    public int HandlersRunning;
+    public int HandlersRunning { get; set { field = value; epoch.Bump(); } }
     /// <summary>An event was raised for this irq after its last handler start: the handler owes a run
     /// (cleared when a handler starts; checked at quiescence for I-G2 / I-X11).</summary>
-    public bool AwaitingHandler;
+    public bool AwaitingHandler { get; set { field = value; epoch.Bump(); } }
 
     public bool IsPerCpu => Flow == FlowKind.PerCpu;
 

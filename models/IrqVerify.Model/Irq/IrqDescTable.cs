@@ -20,9 +20,12 @@ public sealed class IrqDescTable
     {
         _descs = new IrqDesc[nrIrqs];
         _allocated = new ulong[(nrIrqs + 63) / 64];
-        for (int i = 0; i < nrIrqs; i++) _descs[i] = new IrqDesc(i);
+        for (int i = 0; i < nrIrqs; i++) _descs[i] = new IrqDesc(i, Epoch);
         FirstDynamic = firstDynamic;
     }
+
+    /// <summary>Bumped by every change of a descriptor (its setters) or of the allocation map.</summary>
+    internal ChangeEpoch Epoch { get; } = new();
 
     public int Count => _descs.Length;
     public int FirstDynamic { get; }
@@ -89,6 +92,7 @@ public sealed class IrqDescTable
 
     private void Mark(int irq, bool allocated)
     {
+        Epoch.Bump();
         if (allocated) _allocated[irq >> 6] |= 1UL << (irq & 63);
         else _allocated[irq >> 6] &= ~(1UL << (irq & 63));
     }
@@ -138,6 +142,7 @@ public sealed class IrqDescTable
     internal void CopyFrom(IrqDescTable o, Machine to, Machine from)
     {
         if (o._descs.Length != _descs.Length) throw new ArgumentException("irq space differs", nameof(o));
+        Epoch.Bump();
         // A free descriptor is dead state (allocation resets it, nothing reads it): copy the live
         // ones, reset the ones only this table has allocated.
         for (int w = 0; w < _allocated.Length; w++)

@@ -196,16 +196,57 @@ public sealed class Machine
         return chip; // a chip that belongs to no machine (a test double): shared
     }
 
-    /// <summary>Canonical hash of the whole model state (engines' state caching).</summary>
+    /// <summary>The change epoch of one part of the machine (<see cref="Invariants.StateScope"/>, one
+    /// flag): equal values from the same machine mean the part did not change in between.</summary>
+    internal long EpochOf(Invariants.StateScope part) => part switch
+    {
+        Invariants.StateScope.Matrix => Matrix.Epoch,
+        Invariants.StateScope.Vector => Vector.Epoch.Value,
+        Invariants.StateScope.Irqs => Irqs.Epoch.Value,
+        Invariants.StateScope.Pci => Pci.Epoch.Value,
+        Invariants.StateScope.Xen => Xen?.Epoch.Value ?? 0,
+        Invariants.StateScope.Locks => Locks.Epoch,
+        _ => throw new ArgumentOutOfRangeException(nameof(part), part, "no change epoch"),
+    };
+
+    /// <summary>The parts of the state hash, in hashing order (each has a change epoch).</summary>
+    internal static readonly Invariants.StateScope[] HashParts =
+    [
+        Invariants.StateScope.Matrix, Invariants.StateScope.Vector, Invariants.StateScope.Irqs,
+        Invariants.StateScope.Pci, Invariants.StateScope.Xen, Invariants.StateScope.Locks,
+    ];
+
+    /// <summary>Canonical hash of the whole model state (engines' state caching): the hash of the
+    /// parts' hashes (<see cref="PartHash"/>), so a cache can recompute only the parts whose epoch
+    /// moved (<see cref="IncrementalStateHash"/>) and give the same value.</summary>
     public ulong StateHash()
     {
+        Span<ulong> parts = stackalloc ulong[HashParts.Length];
+        for (int i = 0; i < parts.Length; i++) parts[i] = PartHash(HashParts[i]);
+        return CombineParts(parts);
+    }
+
+    /// <summary>Canonical hash of one part's state (a machine without Xen hashes an empty Xen part).</summary>
+    internal ulong PartHash(Invariants.StateScope part)
+    {
         var h = new StateHasher();
-        Matrix.Hash(ref h);
-        Vector.Hash(ref h);
-        Irqs.Hash(ref h);
-        Pci.Hash(ref h);
-        Xen?.Hash(ref h);
-        Locks.Hash(ref h);
+        switch (part)
+        {
+            case Invariants.StateScope.Matrix: Matrix.Hash(ref h); break;
+            case Invariants.StateScope.Vector: Vector.Hash(ref h); break;
+            case Invariants.StateScope.Irqs: Irqs.Hash(ref h); break;
+            case Invariants.StateScope.Pci: Pci.Hash(ref h); break;
+            case Invariants.StateScope.Xen: Xen?.Hash(ref h); break;
+            case Invariants.StateScope.Locks: Locks.Hash(ref h); break;
+            default: throw new ArgumentOutOfRangeException(nameof(part), part, "not a hash part");
+        }
+        return h.Value;
+    }
+
+    internal static ulong CombineParts(ReadOnlySpan<ulong> parts)
+    {
+        var h = new StateHasher();
+        foreach (ulong p in parts) h.Add(p);
         return h.Value;
     }
 

@@ -13,7 +13,10 @@ namespace IrqVerify.Model.Matrix;
 /// </summary>
 public static class MatrixInvariants
 {
-    public static IEnumerable<InvariantCheck> All =>
+    /// <summary>What every check of this class reads: a pure function of the matrix.</summary>
+    public const StateScope Reads = StateScope.Matrix;
+
+    public static IEnumerable<InvariantCheck> All => InvariantCheck.Reading(Reads,
     [
         new("I-M1", InvariantKind.Safety, "allocated equals the population of alloc_map", IM1),
         new("I-M2", InvariantKind.Safety, "managed equals the population of managed_map", IM2),
@@ -32,7 +35,7 @@ public static class MatrixInvariants
         new("I-M15", InvariantKind.Safety, "a managed free keeps the reservation; remove_managed only removes an unallocated managed bit", IM15),
         new("I-M16", InvariantKind.Safety, "every public allocation takes exactly one slot (blocks only with the contiguous variant, aligned)", IM16),
         new("I-M17", InvariantKind.Safety, "irq_matrix_allocated() returns allocated − managed_allocated", IM17),
-    ];
+    ]);
 
     /// <summary>Runs I-M1..I-M17 over a matrix on its own (unit tests, the x86 domain's self-checks).</summary>
     public static List<Violation> CheckAll(IrqMatrix x)

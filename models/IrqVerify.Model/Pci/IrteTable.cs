@@ -23,9 +23,9 @@ public struct Irte
 /// programmed index (I-P3). The K7 variant reproduces the pre-fix AMD allocator: first fit at any
 /// start.
 /// </summary>
-public sealed class IrteTable(int entries)
+public sealed class IrteTable(int entries, ChangeEpoch epoch)
 {
-    public readonly Irte[] Entries = new Irte[entries];
+    public TrackedArray<Irte> Entries { get; } = new(entries, epoch);
 
     public int Count => Entries.Length;
 
@@ -60,7 +60,7 @@ public sealed class IrteTable(int entries)
     {
         for (int i = 0; i < Entries.Length; i++)
         {
-            ref var e = ref Entries[i];
+            var e = Entries[i];
             if (!e.Allocated) continue;
             h.Add(i); h.Add(e.Present); h.Add(e.Device); h.Add(e.Irq); h.Add(e.Cpu); h.Add(e.Vector);
         }

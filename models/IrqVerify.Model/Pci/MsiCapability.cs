@@ -1,3 +1,4 @@
+using IrqVerify.Model.Core;
 namespace IrqVerify.Model.Pci;
 
 /// <summary>
@@ -6,7 +7,7 @@ namespace IrqVerify.Model.Pci;
 /// separate 32-bit words and data a third, so a message rewrite is several config writes that a
 /// device can observe half done.
 /// </summary>
-public sealed class MsiCapability(int mmc, bool maskBit, bool is64)
+public sealed class MsiCapability(int mmc, bool maskBit, bool is64, ChangeEpoch epoch)
 {
     public const ushort FlagEnable = 0x0001;
     public const ushort FlagQMask = 0x000e;
@@ -19,12 +20,15 @@ public sealed class MsiCapability(int mmc, bool maskBit, bool is64)
     public bool MaskBit { get; } = maskBit;
     public bool Is64 { get; } = is64;
 
-    public bool Enable;
+    public bool Enable { get; set { field = value; epoch.Bump(); } }
     /// <summary>Multiple Message Enable (log2 of the enabled vectors).</summary>
-    public int Mme;
-    public uint AddressLo, AddressHi, Data;
+    public int Mme { get; set { field = value; epoch.Bump(); } }
+    public uint AddressLo { get; set { field = value; epoch.Bump(); } }
+    public uint AddressHi { get; set { field = value; epoch.Bump(); } }
+    public uint Data { get; set { field = value; epoch.Bump(); } }
     /// <summary>Mask and pending registers (present only with <see cref="MaskBit"/>). Reset: 0.</summary>
-    public uint MaskReg, PendingReg;
+    public uint MaskReg { get; set { field = value; epoch.Bump(); } }
+    public uint PendingReg { get; set { field = value; epoch.Bump(); } }
 
     public int CapableVectors => 1 << Mmc;
 

@@ -8,49 +8,52 @@ namespace IrqVerify.Model.Pci;
 /// </summary>
 public sealed class MsiDescriptor
 {
-    public MsiDescriptor(bool isMsix, int msiIndex, int nvecUsed)
+    private readonly ChangeEpoch _epoch;
+
+    public MsiDescriptor(bool isMsix, int msiIndex, int nvecUsed, ChangeEpoch epoch)
     {
+        _epoch = epoch;
         IsMsix = isMsix;
         MsiIndex = msiIndex;
         NvecUsed = nvecUsed;
-        EarlyActivated = new bool[nvecUsed];
-        NomaskQuirk = new bool[nvecUsed];
+        EarlyActivated = new TrackedArray<bool>(nvecUsed, epoch);
+        NomaskQuirk = new TrackedArray<bool>(nvecUsed, epoch);
     }
 
     public bool IsMsix { get; }
     public int MsiIndex { get; }
     /// <summary>First Linux irq; 0 = not associated (no irqs allocated).</summary>
-    public int Irq;
+    public int Irq { get; set { field = value; _epoch.Bump(); } }
     public int NvecUsed { get; }
     /// <summary>msi_attrib.multiple: log2(roundup_pow_of_two(nvec_used)), the value written into MME.</summary>
-    public int Multiple;
+    public int Multiple { get; set { field = value; _epoch.Bump(); } }
     /// <summary>msi_attrib.multi_cap: MMC.</summary>
-    public int MultiCap;
-    public bool CanMask;
-    public bool Is64;
+    public int MultiCap { get; set { field = value; _epoch.Bump(); } }
+    public bool CanMask { get; set { field = value; _epoch.Bump(); } }
+    public bool Is64 { get; set { field = value; _epoch.Bump(); } }
     /// <summary>msi_attrib.default_irq: dev->irq before MSI was enabled.</summary>
-    public int DefaultIrq;
+    public int DefaultIrq { get; set { field = value; _epoch.Bump(); } }
     /// <summary>MSI: the cached mask word (desc->pci.msi_mask).</summary>
-    public uint Masked;
+    public uint Masked { get; set { field = value; _epoch.Bump(); } }
     /// <summary>MSI-X: the cached vector-control mask bit (desc->pci.msix_ctrl).</summary>
-    public bool MsixCtrlMasked;
+    public bool MsixCtrlMasked { get; set { field = value; _epoch.Bump(); } }
     /// <summary>Per-vector affinity masks (PCI_IRQ_AFFINITY: managed); null = default affinity.</summary>
-    public CpuMask[]? Affinity;
+    public CpuMask[]? Affinity { get; set { field = value; _epoch.Bump(); } }
     /// <summary>IRTE block (remapped devices): base index and its power-of-two size; -1 = none.</summary>
-    public int IrteBase = -1;
-    public int IrteCount;
+    public int IrteBase { get; set { field = value; _epoch.Bump(); } } = -1;
+    public int IrteCount { get; set { field = value; _epoch.Bump(); } }
 
     /// <summary>VIRQ_NOMASK_QUIRK as honoured by msi_init_virq: the x86 careful affinity path is needed.</summary>
-    public readonly bool[] NomaskQuirk;
+    public TrackedArray<bool> NomaskQuirk { get; }
 
     // ---- oracle bookkeeping (not kernel state) ----
 
     /// <summary>msi_init_virq ran for vector k (activated early or deliberately left in managed shutdown; I-P6).</summary>
-    public readonly bool[] EarlyActivated;
+    public TrackedArray<bool> EarlyActivated { get; }
     /// <summary>MSI mask updates between their cache write and their register write (I-P7).</summary>
-    public int MaskUpdatesInFlight;
+    public int MaskUpdatesInFlight { get; set { field = value; _epoch.Bump(); } }
     /// <summary>Freed by the core (msi_free_desc); its memory is poisoned (see K9).</summary>
-    public bool Freed;
+    public bool Freed { get; set { field = value; _epoch.Bump(); } }
 
     public bool Associated => Irq != 0;
 
@@ -60,7 +63,7 @@ public sealed class MsiDescriptor
     /// <summary>The on-stack copy msi_capability_init keeps for its error path.</summary>
     public MsiDescriptor Copy()
     {
-        var c = new MsiDescriptor(IsMsix, MsiIndex, NvecUsed)
+        var c = new MsiDescriptor(IsMsix, MsiIndex, NvecUsed, _epoch)
         {
             Irq = Irq, Multiple = Multiple, MultiCap = MultiCap, CanMask = CanMask, Is64 = Is64,
             DefaultIrq = DefaultIrq, Masked = Masked, MsixCtrlMasked = MsixCtrlMasked, Affinity = Affinity,
@@ -80,14 +83,14 @@ public sealed class MsiDescriptor
         Irq = o.Irq; Multiple = o.Multiple; MultiCap = o.MultiCap; CanMask = o.CanMask; Is64 = o.Is64;
         DefaultIrq = o.DefaultIrq; Masked = o.Masked; MsixCtrlMasked = o.MsixCtrlMasked; Affinity = o.Affinity;
         IrteBase = o.IrteBase; IrteCount = o.IrteCount; MaskUpdatesInFlight = o.MaskUpdatesInFlight; Freed = o.Freed;
-        Array.Copy(o.NomaskQuirk, NomaskQuirk, NomaskQuirk.Length);
-        Array.Copy(o.EarlyActivated, EarlyActivated, EarlyActivated.Length);
+        NomaskQuirk.CopyFrom(o.NomaskQuirk);
+        EarlyActivated.CopyFrom(o.EarlyActivated);
     }
 
     /// <summary>A deep copy (same shape, every field).</summary>
     public MsiDescriptor Clone()
     {
-        var c = new MsiDescriptor(IsMsix, MsiIndex, NvecUsed);
+        var c = new MsiDescriptor(IsMsix, MsiIndex, NvecUsed, _epoch);
         c.CopyFrom(this);
         return c;
     }

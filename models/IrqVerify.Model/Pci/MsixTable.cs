@@ -1,3 +1,4 @@
+using IrqVerify.Model.Core;
 namespace IrqVerify.Model.Pci;
 
 /// <summary>One 16-byte MSI-X table entry: address lo/hi, data, vector control (bit 0 = mask).</summary>
@@ -10,7 +11,13 @@ public struct MsixEntry
     public bool WriteInProgress;
 
     public readonly MsiMessage Message => new(AddressLo, AddressHi, Data);
-    public void Write(MsiMessage msg) { AddressLo = msg.AddressLo; AddressHi = msg.AddressHi; Data = msg.Data; }
+}
+
+/// <summary>Writes an entry's message in place. An extension on <c>ref</c>, so that calling it on a copy
+/// (an element read through <see cref="TrackedArray{T}"/>'s indexer) does not compile.</summary>
+public static class MsixEntryWrite
+{
+    public static void Write(this ref MsixEntry e, MsiMessage msg) { e.AddressLo = msg.AddressLo; e.AddressHi = msg.AddressHi; e.Data = msg.Data; }
 }
 
 /// <summary>
@@ -23,18 +30,21 @@ public sealed class MsixTable
     public const ushort FlagMaskAll = 0x4000;
     public const ushort FlagEnable = 0x8000;
 
-    public MsixTable(int size)
+    private readonly ChangeEpoch _epoch;
+
+    public MsixTable(int size, ChangeEpoch epoch)
     {
-        Entries = new MsixEntry[size];
-        for (int i = 0; i < size; i++) Entries[i].Masked = true;
-        Pending = new bool[size];
+        _epoch = epoch;
+        Entries = new TrackedArray<MsixEntry>(size, epoch);
+        for (int i = 0; i < size; i++) Entries.Mutable(i).Masked = true;
+        Pending = new TrackedArray<bool>(size, epoch);
     }
 
     public int Size => Entries.Length;
-    public bool Enable;
-    public bool MaskAll;
-    public readonly MsixEntry[] Entries;
-    public readonly bool[] Pending;
+    public bool Enable { get; set { field = value; _epoch.Bump(); } }
+    public bool MaskAll { get; set { field = value; _epoch.Bump(); } }
+    public TrackedArray<MsixEntry> Entries { get; }
+    public TrackedArray<bool> Pending { get; }
 
     public ushort Control => (ushort)(Size - 1 | (MaskAll ? FlagMaskAll : 0) | (Enable ? FlagEnable : 0));
 

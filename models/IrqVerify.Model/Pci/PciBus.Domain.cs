@@ -120,7 +120,7 @@ public sealed partial class PciBus
             }
             desc.IrteBase = b;
             desc.IrteCount = IrteTable.RoundUpPow2(n);
-            for (int k = 0; k < n; k++) t.Entries[b + k].Irq = virq + k;
+            for (int k = 0; k < n; k++) t.Entries.Mutable(b + k).Irq = virq + k;
         }
         desc.Irq = virq;
         m.Trace?.Effect($"{dev.Name}: {desc} allocated{(desc.IrteBase >= 0 ? $", IRTE block {desc.IrteBase}+{desc.IrteCount}" : "")}");
@@ -202,7 +202,7 @@ public sealed partial class PciBus
         m.Irqs.FreeRange(desc.Irq, n);
         m.Trace?.Effect($"{dev.Name}: {desc} freed");
         desc.Irq = 0;
-        Array.Clear(desc.EarlyActivated);
+        desc.EarlyActivated.Fill(false);
     }
 
     /// <summary>

@@ -33,7 +33,7 @@ public sealed partial class PciBus
             var x = dev.Msix!;
             desc.MsixCtrlMasked = mask;
             if (desc.MsiIndex >= x.Size) return;
-            x.Entries[desc.MsiIndex].Masked = mask;
+            x.Entries.Mutable(desc.MsiIndex).Masked = mask;
             if (!mask) DeliverPendingMsix(dev, desc.MsiIndex);
             return;
         }

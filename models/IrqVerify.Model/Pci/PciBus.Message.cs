@@ -21,7 +21,7 @@ public sealed partial class PciBus
         }
         var x = dev.Msix!;
         if (desc.MsiIndex >= x.Size) return;
-        x.Entries[desc.MsiIndex].Write(msg);
+        x.Entries.Mutable(desc.MsiIndex).Write(msg);
     }
 
     /// <summary>The message currently programmed for this descriptor.</summary>
@@ -56,17 +56,17 @@ public sealed partial class PciBus
         int i = desc.MsiIndex;
         if (i >= x.Size) yield break;
         bool unmasked = !x.Entries[i].Masked;
-        x.Entries[i].Masked = true;
-        x.Entries[i].WriteInProgress = true;
-        x.Entries[i].AddressLo = msg.AddressLo;
+        x.Entries.Mutable(i).Masked = true;
+        x.Entries.Mutable(i).WriteInProgress = true;
+        x.Entries.Mutable(i).AddressLo = msg.AddressLo;
         yield return Sched.At("pci_write_msg_msix.address_hi");
-        x.Entries[i].AddressHi = msg.AddressHi;
+        x.Entries.Mutable(i).AddressHi = msg.AddressHi;
         yield return Sched.At("pci_write_msg_msix.data");
-        x.Entries[i].Data = msg.Data;
-        x.Entries[i].WriteInProgress = false;
+        x.Entries.Mutable(i).Data = msg.Data;
+        x.Entries.Mutable(i).WriteInProgress = false;
         if (unmasked)
         {
-            x.Entries[i].Masked = false;
+            x.Entries.Mutable(i).Masked = false;
             DeliverPendingMsix(dev, i);
         }
     }

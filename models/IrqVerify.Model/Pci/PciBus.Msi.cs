@@ -61,7 +61,7 @@ public sealed partial class PciBus
         foreach (var s in LockDescs(dev, "msi_capability_init.msi_lock_descs")) yield return s;
         var c = dev.Msi!;
         c.Enable = false;
-        var desc = new MsiDescriptor(false, 0, nvec)
+        var desc = new MsiDescriptor(false, 0, nvec, dev.Epoch)
         {
             Multiple = MmeFor(nvec), MultiCap = c.Mmc, CanMask = c.MaskBit, Is64 = c.Is64,
             DefaultIrq = dev.Irq, Masked = c.MaskReg,

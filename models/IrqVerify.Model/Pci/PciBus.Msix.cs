@@ -84,7 +84,7 @@ public sealed partial class PciBus
         }
         yield return Sched.At("msix_capability_init.mask_all");
         dev.IntxDisabled = true;
-        for (int i = 0; i < x.Size; i++) x.Entries[i].Masked = true;
+        for (int i = 0; i < x.Size; i++) x.Entries.Mutable(i).Masked = true;
         x.MaskAll = false;
         m.Trace?.Effect($"{dev.Name}: MSI-X enabled, {nvec} vectors");
         r.Set(0);
@@ -101,7 +101,7 @@ public sealed partial class PciBus
         return desc;
     }
 
-    private static MsiDescriptor NewMsixDescriptor(PciDevice dev, int index) => new(true, index, 1)
+    private static MsiDescriptor NewMsixDescriptor(PciDevice dev, int index) => new(true, index, 1, dev.Epoch)
     {
         CanMask = true,
         Is64 = true,

@@ -17,11 +17,15 @@ public sealed partial class PciBus
         m = machine;
         var cfg = machine.Config;
         Devices = new PciDevice[cfg.Devices.Count];
-        for (int i = 0; i < Devices.Length; i++) Devices[i] = new PciDevice(i, cfg.Devices[i]);
-        Irte = cfg.Remapping is { } r ? new IrteTable(r.Entries) : null;
+        for (int i = 0; i < Devices.Length; i++) Devices[i] = new PciDevice(i, cfg.Devices[i], Epoch);
+        Irte = cfg.Remapping is { } r ? new IrteTable(r.Entries, Epoch) : null;
         MsiChip = new X86MsiChip(machine, this);
         RemappedChip = new RemappedMsiChip(machine, this);
     }
+
+    /// <summary>Bumped by every change of a device, its capabilities and tables, its descriptors and
+    /// the IRTE table (their setters and tracked collections), and by CopyFrom.</summary>
+    internal ChangeEpoch Epoch { get; } = new();
 
     public PciDevice[] Devices { get; }
     /// <summary>The remapping table; null without an IOMMU.</summary>
@@ -83,8 +87,9 @@ public sealed partial class PciBus
     {
         if (o.Devices.Length != Devices.Length || (o.Irte is null) != (Irte is null) || (Irte is not null && Irte.Count != o.Irte!.Count))
             throw new ArgumentException("PCI configuration differs", nameof(o));
+        Epoch.Bump();
         for (int i = 0; i < Devices.Length; i++) Devices[i].CopyFrom(o.Devices[i]);
-        if (Irte is not null) Array.Copy(o.Irte!.Entries, Irte.Entries, Irte.Count);
+        Irte?.Entries.CopyFrom(o.Irte!.Entries);
     }
 
     public void Hash(ref StateHasher h)

@@ -17,16 +17,25 @@ public enum DeviceMode : byte { Intx, Msi, Msix }
 /// </summary>
 public sealed class PciDevice
 {
-    public PciDevice(int index, DeviceConfig cfg)
+    private readonly ChangeEpoch _epoch;
+
+    public PciDevice(int index, DeviceConfig cfg, ChangeEpoch epoch)
     {
+        _epoch = epoch;
         Index = index;
         Name = cfg.Name;
         PinIrq = cfg.PinIrq;
         Remapped = cfg.Remapped;
         Irq = cfg.PinIrq;
-        if (cfg.Msi is { } msi) Msi = new MsiCapability(msi.Mmc, msi.MaskBit, msi.Is64);
-        if (cfg.Msix is { } x) Msix = new MsixTable(x.TableSize);
+        if (cfg.Msi is { } msi) Msi = new MsiCapability(msi.Mmc, msi.MaskBit, msi.Is64, epoch);
+        if (cfg.Msix is { } x) Msix = new MsixTable(x.TableSize, epoch);
+        Descriptors = new(epoch);
+        Leaked = new(epoch);
+        Reserved = new(epoch);
     }
+
+    /// <summary>The PCI subsystem's change epoch (for the descriptors this device's operations create).</summary>
+    internal ChangeEpoch Epoch => _epoch;
 
     public int Index { get; }
     public string Name { get; }
@@ -38,31 +47,31 @@ public sealed class PciDevice
     public MsixTable? Msix { get; }
 
     /// <summary>dev->irq: the pin irq, or the first MSI irq while MSI is enabled.</summary>
-    public int Irq;
-    public bool MsiEnabled;
-    public bool MsixEnabled;
+    public int Irq { get; set { field = value; _epoch.Bump(); } }
+    public bool MsiEnabled { get; set { field = value; _epoch.Bump(); } }
+    public bool MsixEnabled { get; set { field = value; _epoch.Bump(); } }
     /// <summary>PCI_COMMAND_INTX_DISABLE.</summary>
-    public bool IntxDisabled;
+    public bool IntxDisabled { get; set { field = value; _epoch.Bump(); } }
 
     /// <summary>The descriptor xarray (MSI: index 0 only; MSI-X: table index).</summary>
-    public readonly SortedDictionary<int, MsiDescriptor> Descriptors = new();
+    public TrackedMap<int, MsiDescriptor> Descriptors { get; }
     /// <summary>Descriptors deliberately leaked by a teardown that found a handler still requested (I-P15).</summary>
-    public readonly List<MsiDescriptor> Leaked = new();
+    public TrackedList<MsiDescriptor> Leaked { get; }
     /// <summary>MSI-X descriptors a design's disable kept for this device, irqs and vectors included
     /// (<see cref="Designs.IMsixContract.KeepVectors"/>); the next enable takes them back. Empty on Linux.</summary>
-    public readonly List<MsiDescriptor> Reserved = new();
+    public TrackedList<MsiDescriptor> Reserved { get; }
 
     /// <summary>Fault injection: the next domain irq allocation for this device fails (-ENOMEM).</summary>
-    public bool FailNextAlloc;
+    public bool FailNextAlloc { get; set { field = value; _epoch.Bump(); } }
 
     // ---- oracle bookkeeping (not kernel state) ----
 
-    public IntxReason IntxReason;
-    public AllocRecord? LastAlloc;
+    public IntxReason IntxReason { get; set { field = value; _epoch.Bump(); } }
+    public AllocRecord? LastAlloc { get; set { field = value; _epoch.Bump(); } }
     /// <summary>Irqs freed while still activated (I-P10).</summary>
-    public int FreedWhileActivated;
+    public int FreedWhileActivated { get; set { field = value; _epoch.Bump(); } }
     /// <summary>The CPU running the careful msi_set_affinity sequence for this device, or -1 (I-V8).</summary>
-    public int CarefulCpu = -1;
+    public int CarefulCpu { get; set { field = value; _epoch.Bump(); } } = -1;
 
     public LockRef DescLock => LockRef.MsiDescs(Index);
     public LockRef MaskLock => LockRef.Msi(Index);
@@ -88,6 +97,7 @@ public sealed class PciDevice
     /// </summary>
     public void CopyFrom(PciDevice o)
     {
+        _epoch.Bump();
         Irq = o.Irq; MsiEnabled = o.MsiEnabled; MsixEnabled = o.MsixEnabled; IntxDisabled = o.IntxDisabled;
         FailNextAlloc = o.FailNextAlloc; IntxReason = o.IntxReason; LastAlloc = o.LastAlloc;
         FreedWhileActivated = o.FreedWhileActivated; CarefulCpu = o.CarefulCpu;
@@ -99,15 +109,15 @@ public sealed class PciDevice
         if (Msix is { } x && o.Msix is { } ox)
         {
             x.Enable = ox.Enable; x.MaskAll = ox.MaskAll;
-            Array.Copy(ox.Entries, x.Entries, x.Entries.Length);
-            Array.Copy(ox.Pending, x.Pending, x.Pending.Length);
+            x.Entries.CopyFrom(ox.Entries);
+            x.Pending.CopyFrom(ox.Pending);
         }
         CopyDescriptors(o);
         CopyList(Leaked, o.Leaked);
         CopyList(Reserved, o.Reserved);
     }
 
-    private static void CopyList(List<MsiDescriptor> to, List<MsiDescriptor> from)
+    private static void CopyList(TrackedList<MsiDescriptor> to, TrackedList<MsiDescriptor> from)
     {
         if (to.Count == from.Count && SameShapes(to, from))
             for (int i = 0; i < to.Count; i++) to[i].CopyFrom(from[i]);
@@ -133,7 +143,7 @@ public sealed class PciDevice
         foreach (var (k, d) in o.Descriptors) Descriptors.Add(k, d.Clone());
     }
 
-    private static bool SameShapes(List<MsiDescriptor> a, List<MsiDescriptor> b)
+    private static bool SameShapes(TrackedList<MsiDescriptor> a, TrackedList<MsiDescriptor> b)
     {
         for (int i = 0; i < a.Count; i++) if (!a[i].SameShape(b[i])) return false;
         return true;
@@ -152,7 +162,7 @@ public sealed class PciDevice
             h.Add(x.Enable); h.Add(x.MaskAll);
             for (int i = 0; i < x.Size; i++)
             {
-                ref var e = ref x.Entries[i];
+                var e = x.Entries[i];
                 h.Add(e.AddressLo); h.Add(e.AddressHi); h.Add(e.Data); h.Add(e.Masked); h.Add(e.WriteInProgress); h.Add(x.Pending[i]);
             }
         }

@@ -12,7 +12,10 @@ namespace IrqVerify.Model.Pci;
 /// </summary>
 public static class PciInvariants
 {
-    public static IEnumerable<InvariantCheck> All =>
+    /// <summary>What every check of this class reads: devices, descriptors and IRTEs, the irq descriptors, the vector domain's installed vectors and the descriptor locks ("at rest").</summary>
+    public const StateScope Reads = StateScope.Pci | StateScope.Irqs | StateScope.Vector | StateScope.Locks;
+
+    public static IEnumerable<InvariantCheck> All => InvariantCheck.Reading(Reads,
     [
         new("I-P1", InvariantKind.Safety, "never MSI and MSI-X enabled together", IP1),
         new("I-P2", InvariantKind.Safety, "MSI: nvec_used ≤ 2^MMC ≤ 32, MME = ceil(log2 nvec_used) ≤ MMC", IP2),
@@ -33,7 +36,7 @@ public static class PciInvariants
         new("I-P17", InvariantKind.Safety, "without MSI_FLAG_MULTI_PCI_MSI (no remapping, no contiguous vectors) MSI uses one vector", IP17),
         new("I-V8", InvariantKind.Safety, "every (destination, vector) a non-remapped device can emit, and every present IRTE, hits its irq's installed or a retrigger-marked vector", IV8),
         new("I-V15", InvariantKind.Safety, "without remapping each virq has its own vector; a contiguous multi-MSI block is aligned on one CPU", IV15),
-    ];
+    ]);
 
     private static bool AtRest(Machine m, PciDevice dev) => m.Locks.IsFree(dev.DescLock);
 
@@ -250,7 +253,7 @@ public static class PciInvariants
             if (dev.Msix is not { } x) continue;
             for (int i = 0; i < x.Size; i++)
             {
-                ref var e = ref x.Entries[i];
+                var e = x.Entries[i];
                 if (e.WriteInProgress && !e.Masked && !x.MaskAll)
                     v.Add(new("I-P13", $"{dev.Name}: MSI-X entry {i} rewritten while unmasked"));
                 if (!e.Masked && !(dev.Descriptors.TryGetValue(i, out var d) && d.Associated))

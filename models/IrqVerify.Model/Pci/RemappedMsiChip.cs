@@ -21,7 +21,7 @@ public sealed class RemappedMsiChip(Machine m, PciBus bus) : PciMsiChip(m, bus)
 
     protected override void Unprogram(MsiDescriptor desc, int k)
     {
-        if (Bus.Irte is { } t && desc.IrteBase >= 0) t.Entries[desc.IrteBase + k].Present = false;
+        if (Bus.Irte is { } t && desc.IrteBase >= 0) t.Entries.Mutable(desc.IrteBase + k).Present = false;
     }
 
     /// <summary>modify_irte with the vector domain's current cfg.</summary>
@@ -29,7 +29,7 @@ public sealed class RemappedMsiChip(Machine m, PciBus bus) : PciMsiChip(m, bus)
     {
         if (Bus.Irte is not { } t || desc.IrteBase < 0) return;
         var (cpu, vector) = M.Vector.Target(irq);
-        ref var e = ref t.Entries[desc.IrteBase + k];
+        ref var e = ref t.Entries.Mutable(desc.IrteBase + k);
         e.Present = true;
         e.Irq = irq;
         e.Cpu = cpu;

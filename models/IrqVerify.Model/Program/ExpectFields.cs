@@ -40,7 +40,7 @@ public static class ExpectFields
         Port("vcpu", ExpectType.Int, (x, p) => ExpectValue.Int(x.Hv.Ports[p].NotifyVcpu), "the vCPU Xen notifies"),
         Port("irq", ExpectType.Int, (x, p) => ExpectValue.Int(x.EvtchnToIrq.Get(p)), "evtchn_to_irq (-1: none)"),
 
-        new("vcpu", "upcall_pending", ExpectType.Bool, (m, n) => m.Xen is not { } x || n < 0 || n >= x.Vcpus ? NoVcpu(n, ExpectType.Bool) : ExpectValue.Bool(x.Hv.UpcallPending[n]), "vcpu_info.evtchn_upcall_pending"),
+        new("vcpu", "upcall_pending", ExpectType.Bool, (m, n) => m.Xen is not { } x || n < 0 || n >= x.Vcpus ? NoVcpu(n, ExpectType.Bool) : ExpectValue.Bool(x.Hv.UpcallPending[(int)n]), "vcpu_info.evtchn_upcall_pending"),
         new("vcpu", "online", ExpectType.Bool, (m, n) => m.Xen is not { } x || n < 0 || n >= x.Vcpus ? NoVcpu(n, ExpectType.Bool) : ExpectValue.Bool(x.Online.Contains((int)n)), "the guest's vCPU is online"),
         new("cpu", "online", ExpectType.Bool, (m, n) => ExpectValue.Bool(m.Vector.OnlineMask.Contains((int)n)), "the x86 CPU is online"),
 

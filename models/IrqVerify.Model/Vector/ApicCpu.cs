@@ -20,24 +20,34 @@ public enum CpuState : byte
 /// </summary>
 public sealed class ApicCpu
 {
-    public ApicCpu(int cpu)
+    private readonly ChangeEpoch _epoch;
+
+    public ApicCpu(int cpu, ChangeEpoch epoch)
     {
         Cpu = cpu;
-        Array.Fill(VectorIrq, VectorSpace.VectorUnused);
+        _epoch = epoch;
+        VectorIrq = new TrackedArray<int>(VectorSpace.NrVectors, epoch);
+        Cleanup = new TrackedList<ApicData>(epoch);
+        VectorIrq.Fill(VectorSpace.VectorUnused);
     }
 
     public int Cpu { get; }
-    public CpuState State;
+    public CpuState State { get; set { field = value; _epoch.Bump(); } }
     /// <summary>vector_irq: irq number or a negative sentinel (VectorSpace.Vector*).</summary>
-    public readonly int[] VectorIrq = new int[VectorSpace.NrVectors];
+    public TrackedArray<int> VectorIrq { get; }
     /// <summary>Local APIC interrupt request register.</summary>
-    public Bitmap256 Irr;
-    /// <summary>vector_cleanup.head, in hlist order (hlist_add_head inserts at index 0).</summary>
-    public readonly List<ApicData> Cleanup = new(4);
-    /// <summary>timer_pending(&amp;vector_cleanup.timer).</summary>
-    public bool TimerArmed;
+    public Bitmap256 Irr { get => _irr; set { _irr = value; _epoch.Bump(); } }
+    private Bitmap256 _irr;
 
-    public void ResetVectorIrq() => Array.Fill(VectorIrq, VectorSpace.VectorUnused);
+    /// <summary>The LAPIC latches <paramref name="vector"/> (a property's struct cannot be changed in place).</summary>
+    public void SetIrr(int vector) { _irr.Set(vector); _epoch.Bump(); }
+    public void ClearIrr(int vector) { _irr.Clear(vector); _epoch.Bump(); }
+    /// <summary>vector_cleanup.head, in hlist order (hlist_add_head inserts at index 0).</summary>
+    public TrackedList<ApicData> Cleanup { get; }
+    /// <summary>timer_pending(&amp;vector_cleanup.timer).</summary>
+    public bool TimerArmed { get; set { field = value; _epoch.Bump(); } }
+
+    public void ResetVectorIrq() => VectorIrq.Fill(VectorSpace.VectorUnused);
 
     public void Hash(ref StateHasher h)
     {
@@ -46,7 +56,8 @@ public sealed class ApicCpu
         h.Add(TimerArmed);
         h.Add(Cleanup.Count);
         foreach (var a in Cleanup) h.Add(a.Irq);
-        for (int v = 0; v < VectorIrq.Length; v++)
-            if (VectorIrq[v] != VectorSpace.VectorUnused) { h.Add(v); h.Add(VectorIrq[v]); }
+        var table = VectorIrq.AsSpan();
+        for (int v = 0; v < table.Length; v++)
+            if (table[v] != VectorSpace.VectorUnused) { h.Add(v); h.Add(table[v]); }
     }
 }

@@ -7,28 +7,35 @@ namespace IrqVerify.Model.Vector;
 /// hierarchy. Vector 0 means "no real vector"; the hardware config (<see cref="HwVector"/>/<see cref="HwCpu"/>)
 /// may then point at the managed-shutdown vector.
 /// </summary>
-public sealed class ApicData
+public sealed class ApicData(ChangeEpoch epoch)
 {
-    public int Irq;
+    public int Irq { get; set { field = value; epoch.Bump(); } }
     /// <summary>Current target (vector 0 = none).</summary>
-    public int Vector, Cpu;
+    public int Vector { get; set { field = value; epoch.Bump(); } }
+    public int Cpu { get; set { field = value; epoch.Bump(); } }
     /// <summary>Old target kept during a move until its cleanup (0 = none).</summary>
-    public int PrevVector, PrevCpu;
+    public int PrevVector { get; set { field = value; epoch.Bump(); } }
+    public int PrevCpu { get; set { field = value; epoch.Bump(); } }
     /// <summary>A move has been set up and not yet seen on the new target.</summary>
-    public bool MoveInProgress;
+    public bool MoveInProgress { get; set { field = value; epoch.Bump(); } }
     /// <summary>Checker state, no kernel field: since the move was set up, an interrupt was taken on
     /// the new (cpu, vector). Progress invariant I-L1 reads it: such a move must have completed.</summary>
-    public bool NewVectorHit;
-    public bool IsManaged, CanReserve, HasReserved;
+    public bool NewVectorHit { get; set { field = value; epoch.Bump(); } }
+    public bool IsManaged { get; set { field = value; epoch.Bump(); } }
+    public bool CanReserve { get; set { field = value; epoch.Bump(); } }
+    public bool HasReserved { get; set { field = value; epoch.Bump(); } }
     /// <summary>Queued on <see cref="PrevCpu"/>'s vector_cleanup list (the hlist node is hashed).</summary>
-    public bool InCleanupList;
+    public bool InCleanupList { get; set { field = value; epoch.Bump(); } }
 
     /// <summary>hw_irq_cfg: what the upper domain composes the message from.</summary>
-    public int HwVector, HwCpu;
+    public int HwVector { get; set { field = value; epoch.Bump(); } }
+    public int HwCpu { get; set { field = value; epoch.Bump(); } }
 
     /// <summary>Seed-001 contiguous design: first irq of the block, its size and this irq's index
     /// (vector = block base + index, all on one CPU). BlockSize 0 = an ordinary independent vector.</summary>
-    public int BlockFirstIrq, BlockSize, BlockIndex;
+    public int BlockFirstIrq { get; set { field = value; epoch.Bump(); } }
+    public int BlockSize { get; set { field = value; epoch.Bump(); } }
+    public int BlockIndex { get; set { field = value; epoch.Bump(); } }
 
     public bool IsBlock => BlockSize > 0;
 

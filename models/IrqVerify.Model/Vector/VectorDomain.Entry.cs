@@ -19,7 +19,7 @@ public sealed partial class VectorDomain
             _m.Info("apic.deliver", $"interrupt vector 0x{vector:x} sent to dead CPU{cpu}: lost");
             return;
         }
-        _cpus[cpu].Irr.Set(vector);
+        _cpus[cpu].SetIrr(vector);
         _m.Trace?.Effect($"lapic: CPU{cpu} IRR 0x{vector:x}");
     }
 
@@ -95,14 +95,14 @@ public sealed partial class VectorDomain
         var c = _cpus[cpu];
         int v = c.State == CpuState.Online ? c.Irr.HighestSet() : -1;
         if (v < 0) { r.Set(-1); yield break; }
-        c.Irr.Clear(v);
-        _inIrq++;
+        c.ClearIrr(v);
+        InIrq++;
         int entry = c.VectorIrq[v];
         if (IsDesc(entry) && _m.Irqs[entry] is { } d && d.Chip is not null)
         {
             if (Apic(entry) is { MoveInProgress: true } a && a.Cpu == cpu && a.Vector == v) a.NewVectorHit = true;
             foreach (var s in _m.Irq.HandleIrq(d, cpu)) yield return s;
-            _inIrq--;
+            InIrq--;
             r.Set(v);
             yield break;
         }
@@ -116,7 +116,7 @@ public sealed partial class VectorDomain
             if (Apic(again) is { MoveInProgress: true } na && na.Cpu == cpu && na.Vector == v) na.NewVectorHit = true;
             foreach (var s in _m.Irq.HandleIrq(nd, cpu)) yield return s;
         }
-        _inIrq--;
+        InIrq--;
         r.Set(v);
     }
 

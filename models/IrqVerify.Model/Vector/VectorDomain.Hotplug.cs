@@ -19,16 +19,16 @@ public sealed partial class VectorDomain
     /// </summary>
     public IEnumerable<Sched> CpuOffline(int cpu, OpResult r)
     {
-        yield return Sched.When("cpu_hotplug_lock", () => !_hotplugBusy);
+        yield return Sched.When("cpu_hotplug_lock", () => !HotplugBusy);
         if (cpu < 0 || cpu >= _cpus.Length || !IsOnline(cpu)) { r.Fail(Errno.EINVAL); yield break; }
         if (OnlineMask.Count == 1) { r.Fail(Errno.EBUSY); yield break; }
-        _hotplugBusy = true;
+        HotplugBusy = true;
 
         int me = _m.CurrentThreadId;
         yield return Sched.When("stop_machine.lapic_can_unplug_cpu", () => StopMachineMayStart(me));
         _m.Acquire(LockRef.StopMachine);
         var e = CanUnplug(cpu);
-        if (e != Errno.Ok) { _m.Release(LockRef.StopMachine); _hotplugBusy = false; r.Fail(e); yield break; }
+        if (e != Errno.Ok) { _m.Release(LockRef.StopMachine); HotplugBusy = false; r.Fail(e); yield break; }
 
         yield return Sched.Under("cpu_disable_common", LockRef.VectorLock);
         OnlineMask = OnlineMask.Without(cpu);
@@ -46,14 +46,14 @@ public sealed partial class VectorDomain
         yield return Sched.Under("lapic_offline", LockRef.VectorLock);
         LapicOffline(cpu);
         _m.Release(LockRef.StopMachine);
-        _hotplugBusy = false;
+        HotplugBusy = false;
         r.Set(0);
     }
 
     /// <summary>multi_cpu_stop needs every other CPU in its stopper thread: none may hold a spinlock
     /// (it cannot be preempted) or be inside an interrupt handler or a Xen upcall (interrupts off).</summary>
     private bool StopMachineMayStart(int me) =>
-        !_m.Locks.SpinlockHeldByOther(me) && _inIrq == 0 && (_m.Xen is null || !_m.Xen.UpcallRunning);
+        !_m.Locks.SpinlockHeldByOther(me) && InIrq == 0 && (_m.Xen is null || !_m.Xen.UpcallRunning);
 
     /// <summary>lapic_can_unplug_cpu: refuse if the CPU's non-managed vectors do not fit elsewhere.</summary>
     private Errno CanUnplug(int cpu)
@@ -121,9 +121,9 @@ public sealed partial class VectorDomain
     /// </summary>
     public IEnumerable<Sched> CpuOnline(int cpu, OpResult r)
     {
-        yield return Sched.When("cpu_hotplug_lock", () => !_hotplugBusy);
+        yield return Sched.When("cpu_hotplug_lock", () => !HotplugBusy);
         if (cpu < 0 || cpu >= _cpus.Length || _cpus[cpu].State != CpuState.Offline) { r.Fail(Errno.EINVAL); yield break; }
-        _hotplugBusy = true;
+        HotplugBusy = true;
 
         yield return Sched.Under("lapic_online", LockRef.VectorLock);
         var c = _cpus[cpu];
@@ -135,7 +135,7 @@ public sealed partial class VectorDomain
         _m.Trace?.Effect($"hotplug: CPU{cpu} online");
 
         foreach (var s in CpuHotplug.AffinityOnlineCpu(_m, cpu)) yield return s;
-        _hotplugBusy = false;
+        HotplugBusy = false;
         r.Set(0);
     }
 }

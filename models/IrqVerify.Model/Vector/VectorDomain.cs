@@ -25,22 +25,29 @@ public sealed partial class VectorDomain
     private readonly Machine _m;
     private readonly ApicCpu[] _cpus;
     private readonly ApicData?[] _apic;
-    private bool _hotplugBusy;
+    private bool HotplugBusy { get; set { field = value; Epoch.Bump(); } }
     /// <summary>CPUs inside common_interrupt (interrupts off): stop_machine waits for them.</summary>
-    private int _inIrq;
+    private int InIrq { get; set { field = value; Epoch.Bump(); } }
+
+    /// <summary>Bumped by every change of the domain's state: the setters of its per-irq and per-CPU
+    /// data, its tables and records, and CopyFrom.</summary>
+    internal ChangeEpoch Epoch { get; } = new();
 
     public VectorDomain(Machine m)
     {
         _m = m;
         _cpus = new ApicCpu[m.Config.Cpus];
-        for (int c = 0; c < _cpus.Length; c++) _cpus[c] = new ApicCpu(c);
+        for (int c = 0; c < _cpus.Length; c++) _cpus[c] = new ApicCpu(c, Epoch);
         _apic = new ApicData?[m.Config.NrIrqs];
         _apicBits = new ulong[(_apic.Length + 63) / 64];
         Chip = new ApicIrqChip(m);
+        FreedWhileActivated = new(Epoch);
+        Stranded = new(Epoch);
+        StaleWrites = new(Epoch);
     }
 
     /// <summary>cpu_online_mask.</summary>
-    public CpuMask OnlineMask { get; private set; }
+    public CpuMask OnlineMask { get; private set { field = value; Epoch.Bump(); } }
 
     /// <summary>The bare vector chip (lapic_controller-like) for irqs driven directly by programs.</summary>
     public ApicIrqChip Chip { get; }
@@ -56,6 +63,7 @@ public sealed partial class VectorDomain
     private void SetApic(int irq, ApicData? a)
     {
         _apic[irq] = a;
+        Epoch.Bump();
         if (a is null) _apicBits[irq >> 6] &= ~(1UL << (irq & 63));
         else _apicBits[irq >> 6] |= 1UL << (irq & 63);
     }
@@ -87,14 +95,14 @@ public sealed partial class VectorDomain
     }
 
     // ---- oracle records (not kernel state) ----
-    public UnplugCheck? LastUnplugCheck { get; internal set; }
-    public AssignDecision? LastAssign { get; internal set; }
+    public UnplugCheck? LastUnplugCheck { get; internal set { field = value; Epoch.Bump(); } }
+    public AssignDecision? LastAssign { get; internal set { field = value; Epoch.Bump(); } }
     /// <summary>Irqs whose vector data was freed while still activated (I-V21, K5).</summary>
-    internal readonly List<int> FreedWhileActivated = new();
-    internal readonly List<StrandedVector> Stranded = new();
-    internal readonly List<StaleEntryWrite> StaleWrites = new();
+    internal TrackedList<int> FreedWhileActivated { get; }
+    internal TrackedList<StrandedVector> Stranded { get; }
+    internal TrackedList<StaleEntryWrite> StaleWrites { get; }
     /// <summary>Interrupts sent to a dead CPU (lost; I-G2 sees the irq still owing a handler run).</summary>
-    public int DroppedDeliveries { get; private set; }
+    public int DroppedDeliveries { get; private set { field = value; Epoch.Bump(); } }
 
     /// <summary>The CPUs whose LAPIC is alive (online or still going down).</summary>
     public CpuMask AliveMask
@@ -154,7 +162,7 @@ public sealed partial class VectorDomain
                 FreeIrqs(virq, i);
                 return Errno.EEXIST;
             }
-            var a = new ApicData { Irq = irq };
+            var a = new ApicData(Epoch) { Irq = irq };
             SetApic(irq, a);
             var e = AssignPolicy(d, a, info);
             _m.Trace?.Effect($"vector: setup irq {irq} -> {e.Format()}");
@@ -203,7 +211,7 @@ public sealed partial class VectorDomain
         for (int i = 0; i < nr; i++)
         {
             var d = _m.Irqs[virq + i]!;
-            var a = new ApicData { Irq = virq + i, BlockFirstIrq = virq, BlockSize = nr, BlockIndex = i };
+            var a = new ApicData(Epoch) { Irq = virq + i, BlockFirstIrq = virq, BlockSize = nr, BlockIndex = i };
             SetApic(virq + i, a);
             UpdateVector(d, a, baseBit + i, cpu);
             UpdateIrqCfg(d, a, baseBit + i, cpu);
@@ -468,9 +476,10 @@ public sealed partial class VectorDomain
     internal void CopyFrom(VectorDomain o)
     {
         if (o._cpus.Length != _cpus.Length || o._apic.Length != _apic.Length) throw new ArgumentException("vector domain shape differs", nameof(o));
+        Epoch.Bump();
         OnlineMask = o.OnlineMask;
-        _hotplugBusy = o._hotplugBusy;
-        _inIrq = o._inIrq;
+        HotplugBusy = o.HotplugBusy;
+        InIrq = o.InIrq;
         LastUnplugCheck = o.LastUnplugCheck;
         LastAssign = o.LastAssign;
         DroppedDeliveries = o.DroppedDeliveries;
@@ -486,7 +495,7 @@ public sealed partial class VectorDomain
                 either &= either - 1;
                 var s = o._apic[i];
                 if (s is null) { _apic[i] = null; continue; }
-                var d = _apic[i] ??= new ApicData();
+                var d = _apic[i] ??= new ApicData(Epoch);
                 d.CopyFrom(s);
             }
             _apicBits[w] = o._apicBits[w];
@@ -499,7 +508,7 @@ public sealed partial class VectorDomain
             dc.State = sc.State;
             dc.Irr = sc.Irr;
             dc.TimerArmed = sc.TimerArmed;
-            Array.Copy(sc.VectorIrq, dc.VectorIrq, dc.VectorIrq.Length);
+            dc.VectorIrq.CopyFrom(sc.VectorIrq);
             dc.Cleanup.Clear();
             foreach (var a in sc.Cleanup)
             {
@@ -507,7 +516,7 @@ public sealed partial class VectorDomain
                 stale ??= new Dictionary<ApicData, ApicData>(ReferenceEqualityComparer.Instance);
                 if (!stale.TryGetValue(a, out var copy))
                 {
-                    copy = new ApicData();
+                    copy = new ApicData(Epoch);
                     copy.CopyFrom(a);
                     stale[a] = copy;
                 }
@@ -516,7 +525,7 @@ public sealed partial class VectorDomain
         }
     }
 
-    private static void CopyList<T>(List<T> to, List<T> from)
+    private static void CopyList<T>(TrackedList<T> to, TrackedList<T> from)
     {
         to.Clear();
         for (int i = 0; i < from.Count; i++) to.Add(from[i]);
@@ -525,8 +534,8 @@ public sealed partial class VectorDomain
     public void Hash(ref StateHasher h)
     {
         h.Add(OnlineMask.Bits);
-        h.Add(_hotplugBusy);
-        h.Add(_inIrq);
+        h.Add(HotplugBusy);
+        h.Add(InIrq);
         foreach (var c in _cpus) c.Hash(ref h);
         foreach (var a in LiveApic()) a.Hash(ref h);
         if (LastUnplugCheck is { } u) { h.Add(u.Cpu); h.Add(u.ToMove); h.Add(u.Available); h.Add(u.NonManagedAllocated); h.Add((int)u.Result); }

@@ -10,7 +10,10 @@ namespace IrqVerify.Model.Vector;
 /// </summary>
 public static class VectorInvariants
 {
-    public static IEnumerable<InvariantCheck> All =>
+    /// <summary>What every check of this class reads: the domain's chip data, per-CPU tables and records, the matrix maps and the irq descriptors.</summary>
+    public const StateScope Reads = StateScope.Vector | StateScope.Matrix | StateScope.Irqs;
+
+    public static IEnumerable<InvariantCheck> All => InvariantCheck.Reading(Reads,
     [
         new("I-V1", InvariantKind.Safety, "a current vector is allocated in the matrix and installed in vector_irq", IV1),
         new("I-V2", InvariantKind.Safety, "a kept old vector is allocated and the apicd is moving or queued on prev_cpu's cleanup list", IV2),
@@ -34,7 +37,7 @@ public static class VectorInvariants
         new("I-V20", InvariantKind.Safety, "the offline capacity check counts only the CPU's non-managed vectors", IV20),
         new("I-L1", InvariantKind.Eventual, "progress: a move whose new vector has taken an interrupt is complete after a drain (irq_complete_move ran)", IL1),
         new("I-V21", InvariantKind.Safety, "vector data is freed only after deactivation, and a freed irq keeps no vector data", IV21),
-    ];
+    ]);
 
     private static bool Real(int vector) => vector != 0 && vector != ManagedIrqShutdownVector;
 
@@ -123,9 +126,10 @@ public static class VectorInvariants
             // An outgoing CPU's entries of irqs already migrated away stay until the fixup_irqs scan
             // resets them (apic_update_vector leaves the offline CPU's table alone).
             if (c.State != CpuState.Online) continue;
+            var table = c.VectorIrq.AsSpan();
             for (int vec = 0; vec < NrVectors; vec++)
             {
-                int e = c.VectorIrq[vec];
+                int e = table[vec];
                 if (!IsDesc(e)) continue;
                 var a = vd.Apic(e);
                 bool owns = a is not null && ((a.Cpu == c.Cpu && a.Vector == vec) || (a.PrevCpu == c.Cpu && a.PrevVector == vec));

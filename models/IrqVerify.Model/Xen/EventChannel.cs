@@ -7,8 +7,9 @@ public enum EvtchnState : byte { Free, Unbound, Interdomain, Virq, Ipi, Pirq }
 /// Xen's struct evtchn for one port of the guest: its binding and the vCPU it notifies. The
 /// pending/mask bits live in the ABI's shared structures (<see cref="EvtchnAbi"/>).
 /// A value type stored inline in the hypervisor's port array (thousands of ports: one array, no
-/// per-port objects, copied with one Array.Copy). Mutate it in place: <c>Ports[p].X = ...</c> or
-/// <c>ref var e = ref Ports[p]</c>, never through a copy.
+/// per-port objects, copied with one Array.Copy). Mutate it in place through the tracked array:
+/// <c>Ports.Mutable(p).X = ...</c> or <c>ref var e = ref Ports.Mutable(p)</c> (which bumps the Xen
+/// change epoch), never through a copy.
 /// </summary>
 public struct EventChannel
 {
@@ -25,13 +26,13 @@ public struct EventChannel
     /// <summary>FIFO priority (0 highest .. 15 lowest).</summary>
     public int Priority = FifoAbi.DefaultPriority;
 
-    public void Reset()
-    {
-        State = EvtchnState.Free;
-        NotifyVcpu = 0;
-        Virq = -1;
-        Priority = FifoAbi.DefaultPriority;
-    }
+}
+
+/// <summary>Resets a port in place. An extension on <c>ref</c>, so that calling it on a copy (a port
+/// read through <see cref="Core.TrackedArray{T}"/>'s indexer) does not compile.</summary>
+public static class EventChannelReset
+{
+    public static void Reset(this ref EventChannel e) => e = EventChannel.Free;
 }
 
 /// <summary>VIRQ and IPI numbering (include/xen/interface/xen.h, xen/events.h).</summary>

@@ -14,8 +14,14 @@ public sealed class EvtchnToIrq
     public const int RowSize = 1024;
 
     private readonly int[]?[] _rows;
+    /// <summary>The Xen subsystem's change epoch: every write below (Set, Clear, DropRow, CopyFrom) bumps it.</summary>
+    private readonly ChangeEpoch _epoch;
 
-    public EvtchnToIrq(int maxPorts) => _rows = new int[]?[(maxPorts + RowSize - 1) / RowSize];
+    public EvtchnToIrq(int maxPorts, ChangeEpoch epoch)
+    {
+        _rows = new int[]?[(maxPorts + RowSize - 1) / RowSize];
+        _epoch = epoch;
+    }
 
     public int Capacity => _rows.Length * RowSize;
 
@@ -46,15 +52,18 @@ public sealed class EvtchnToIrq
             {
                 // K14: the earlier "row missing" check is trusted; a concurrent installer's row is overwritten.
                 _rows[r] = page;
+                _epoch.Bump();
                 m.Trace?.Effect($"evtchn_to_irq row {r} stored (unchecked)");
             }
             else if (_rows[r] is null)
             {
                 _rows[r] = page;
+                _epoch.Bump();
                 m.Trace?.Effect($"evtchn_to_irq row {r} installed by cmpxchg");
             }
         }
         _rows[r]![port % RowSize] = irq;
+        _epoch.Bump();
     }
 
     /// <summary>Direct entry write for cleanup (the row exists whenever a mapping does).</summary>
@@ -62,10 +71,15 @@ public sealed class EvtchnToIrq
     {
         var row = port >= 0 && port < Capacity ? _rows[port / RowSize] : null;
         if (row is not null) row[port % RowSize] = -1;
+        _epoch.Bump();
     }
 
     /// <summary>Test hook: drops a row (simulates a lost row).</summary>
-    internal void DropRow(int row) => _rows[row] = null;
+    internal void DropRow(int row)
+    {
+        _rows[row] = null;
+        _epoch.Bump();
+    }
 
     /// <summary>Every (port, irq) pair with irq ≥ 0, ascending.</summary>
     public MappingEnumerable Mappings() => new(_rows);
@@ -105,6 +119,7 @@ public sealed class EvtchnToIrq
     /// <summary>Makes every row equal to <paramref name="o"/>'s (rows are allocated or dropped to match).</summary>
     internal void CopyFrom(EvtchnToIrq o)
     {
+        _epoch.Bump();
         for (int r = 0; r < _rows.Length; r++)
         {
             var s = o._rows[r];

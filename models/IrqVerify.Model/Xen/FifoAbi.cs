@@ -18,28 +18,34 @@ public sealed class FifoAbi : EvtchnAbi
     public const int NrQueues = 16;
     public const int DefaultPriority = 7;
 
-    internal readonly uint[] Words;
+    internal readonly TrackedArray<uint> Words;
     /// <summary>control_block->ready per vCPU.</summary>
-    internal readonly uint[] Ready;
+    internal readonly TrackedArray<uint> Ready;
     /// <summary>control_block->head[q] per vCPU (written by Xen when a queue was empty).</summary>
-    internal readonly int[][] Head;
+    internal readonly TrackedArray<int>[] Head;
     /// <summary>Xen's queue tails.</summary>
-    internal readonly int[][] Tail;
+    internal readonly TrackedArray<int>[] Tail;
     /// <summary>Linux's per-CPU cpu_queue.head[q].</summary>
-    internal readonly int[][] LocalHead;
+    internal readonly TrackedArray<int>[] LocalHead;
     /// <summary>The handle loop's local 'ready' copy (one upcall per vCPU at a time).</summary>
-    internal readonly uint[] LoopReady;
+    internal readonly TrackedArray<uint> LoopReady;
 
     public FifoAbi(XenEvents guest, int vcpus, int maxPorts) : base(guest)
     {
-        Words = new uint[maxPorts];
-        Array.Fill(Words, MaskedBit);
-        Ready = new uint[vcpus];
-        LoopReady = new uint[vcpus];
-        Head = new int[vcpus][];
-        Tail = new int[vcpus][];
-        LocalHead = new int[vcpus][];
-        for (int c = 0; c < vcpus; c++) { Head[c] = new int[NrQueues]; Tail[c] = new int[NrQueues]; LocalHead[c] = new int[NrQueues]; }
+        var epoch = guest.Epoch;
+        Words = new TrackedArray<uint>(maxPorts, epoch);
+        Words.Fill(MaskedBit);
+        Ready = new TrackedArray<uint>(vcpus, epoch);
+        LoopReady = new TrackedArray<uint>(vcpus, epoch);
+        Head = new TrackedArray<int>[vcpus];
+        Tail = new TrackedArray<int>[vcpus];
+        LocalHead = new TrackedArray<int>[vcpus];
+        for (int c = 0; c < vcpus; c++)
+        {
+            Head[c] = new TrackedArray<int>(NrQueues, epoch);
+            Tail[c] = new TrackedArray<int>(NrQueues, epoch);
+            LocalHead[c] = new TrackedArray<int>(NrQueues, epoch);
+        }
     }
 
     public override string Name => "fifo";
@@ -194,29 +200,30 @@ public sealed class FifoAbi : EvtchnAbi
     {
         Ready[cpu] = 0;
         LoopReady[cpu] = 0;
-        Array.Clear(Head[cpu]);
-        Array.Clear(Tail[cpu]);
-        Array.Clear(LocalHead[cpu]);
+        Head[cpu].Fill(0);
+        Tail[cpu].Fill(0);
+        LocalHead[cpu].Fill(0);
     }
 
     internal override void CopyFrom(EvtchnAbi other)
     {
         var o = (FifoAbi)other;
-        Array.Copy(o.Words, Words, Words.Length);
-        Array.Copy(o.Ready, Ready, Ready.Length);
-        Array.Copy(o.LoopReady, LoopReady, LoopReady.Length);
+        Words.CopyFrom(o.Words);
+        Ready.CopyFrom(o.Ready);
+        LoopReady.CopyFrom(o.LoopReady);
         for (int c = 0; c < Head.Length; c++)
         {
-            Array.Copy(o.Head[c], Head[c], NrQueues);
-            Array.Copy(o.Tail[c], Tail[c], NrQueues);
-            Array.Copy(o.LocalHead[c], LocalHead[c], NrQueues);
+            Head[c].CopyFrom(o.Head[c]);
+            Tail[c].CopyFrom(o.Tail[c]);
+            LocalHead[c].CopyFrom(o.LocalHead[c]);
         }
     }
 
     public override void Hash(ref StateHasher h)
     {
-        for (int p = 0; p < Words.Length; p++)
-            if (Words[p] != MaskedBit) { h.Add(p); h.Add(Words[p]); }
+        var words = Words.AsSpan();
+        for (int p = 0; p < words.Length; p++)
+            if (words[p] != MaskedBit) { h.Add(p); h.Add(words[p]); }
         for (int c = 0; c < Ready.Length; c++)
         {
             h.Add(Ready[c]); h.Add(LoopReady[c]);

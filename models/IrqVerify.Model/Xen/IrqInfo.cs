@@ -14,60 +14,60 @@ public enum MaskReason : byte { None = 0, Explicit = 1, Temporary = 2, EoiPendin
 /// Lifetime: <see cref="Freed"/> once unbound (xen_free_irq); <see cref="Released"/> once the RCU
 /// grace period ended and the memory is gone.
 /// </summary>
-public sealed class IrqInfo(int irq)
+public sealed class IrqInfo(int irq, ChangeEpoch epoch)
 {
     public const int NotRefcounted = -1;
 
     public int Irq { get; } = irq;
-    public IrqType Type;
-    public int Evtchn;
+    public IrqType Type { get; set { field = value; epoch.Bump(); } }
+    public int Evtchn { get; set { field = value; epoch.Bump(); } }
     /// <summary>The vCPU the port is bound to (info->cpu).</summary>
-    public int Cpu;
-    public MaskReason MaskReason;
+    public int Cpu { get; set { field = value; epoch.Bump(); } }
+    public MaskReason MaskReason { get; set { field = value; epoch.Bump(); } }
     /// <summary>The per-port delivery claim (§4.8).</summary>
-    public bool IsActive;
-    public int Refcnt = NotRefcounted;
-    public int SpuriousCnt;
+    public bool IsActive { get; set { field = value; epoch.Bump(); } }
+    public int Refcnt { get; set { field = value; epoch.Bump(); } } = NotRefcounted;
+    public int SpuriousCnt { get; set { field = value; epoch.Bump(); } }
     /// <summary>Counted in channels_on_cpu.</summary>
-    public bool IsAccounted;
-    public bool IsStatic;
+    public bool IsAccounted { get; set { field = value; epoch.Bump(); } }
+    public bool IsStatic { get; set { field = value; epoch.Bump(); } }
     /// <summary>Bound with xen_lateeoi_chip.</summary>
-    public bool LateEoi;
-    public int Virq = -1;
-    public int Ipi = -1;
-    public int EoiCpu;
+    public bool LateEoi { get; set { field = value; epoch.Bump(); } }
+    public int Virq { get; set { field = value; epoch.Bump(); } } = -1;
+    public int Ipi { get; set { field = value; epoch.Bump(); } } = -1;
+    public int EoiCpu { get; set { field = value; epoch.Bump(); } }
     /// <summary>eoi_time in ticks; 0 = none.</summary>
-    public long EoiTime;
+    public long EoiTime { get; set { field = value; epoch.Bump(); } }
     /// <summary>Queued on EoiCpu's EOI list.</summary>
-    public bool OnEoiList;
+    public bool OnEoiList { get; set { field = value; epoch.Bump(); } }
 
-    public bool Freed;
-    public bool Released;
+    public bool Freed { get; set { field = value; epoch.Bump(); } }
+    public bool Released { get; set { field = value; epoch.Bump(); } }
     /// <summary>RCU clock value at xen_free_irq.</summary>
-    public long FreeSeq;
+    public long FreeSeq { get; set { field = value; epoch.Bump(); } }
 
     // ---- oracle bookkeeping (not kernel state) ----
 
     /// <summary>Binding finished (mapping written and bound to its vCPU).</summary>
-    public bool SetupDone;
+    public bool SetupDone { get; set { field = value; epoch.Bump(); } }
     /// <summary>CPUs inside the claim→release window (I-X9).</summary>
-    public int ClaimCount;
+    public int ClaimCount { get; set { field = value; epoch.Bump(); } }
     /// <summary>Lateeoi: delivered (acked) and not yet EOI'd (I-X10).</summary>
-    public bool EoiCycleOpen;
+    public bool EoiCycleOpen { get; set { field = value; epoch.Bump(); } }
     /// <summary>desc Invocations when the open EOI cycle started.</summary>
-    public long EoiCycleBase;
+    public long EoiCycleBase { get; set { field = value; epoch.Bump(); } }
     /// <summary>Inside xen_rebind_evtchn_to_cpu (I-X14 is checked outside it).</summary>
-    public int RebindsInProgress;
+    public int RebindsInProgress { get; set { field = value; epoch.Bump(); } }
     /// <summary>The last port unmask found the port pending / used this many re-delivery paths (I-X8).</summary>
-    public bool LastUnmaskWasPending;
-    public int LastUnmaskPaths;
+    public bool LastUnmaskWasPending { get; set { field = value; epoch.Bump(); } }
+    public int LastUnmaskPaths { get; set { field = value; epoch.Bump(); } }
     /// <summary>Tick at which the current eoi_time was set (I-X16).</summary>
-    public long EoiTimeSetAt;
+    public long EoiTimeSetAt { get; set { field = value; epoch.Bump(); } }
     /// <summary>0 none, 1 spurious, 2 non-spurious: the last xen_irq_lateeoi (I-X16).</summary>
-    public byte LastEoiKind;
+    public byte LastEoiKind { get; set { field = value; epoch.Bump(); } }
     /// <summary>Oracle (I-X11): the FIFO per-CPU teardown dropped this port's linked occurrence
     /// ("Dropping pending event for port"); cleared when Xen links the port again.</summary>
-    public bool DroppedByTeardown;
+    public bool DroppedByTeardown { get; set { field = value; epoch.Bump(); } }
 
     /// <summary>Copies every field of <paramref name="o"/> (an irq_info of the same irq).</summary>
     public void CopyFrom(IrqInfo o)

@@ -15,29 +15,32 @@ public sealed class TwoLevelAbi : EvtchnAbi
     /// <summary>EVTCHN_2L_NR_CHANNELS on 64-bit.</summary>
     public const int NrChannels = WordBits * Words;
 
-    internal readonly ulong[] Pending = new ulong[Words];
-    internal readonly ulong[] MaskBits = new ulong[Words];
-    internal readonly ulong[] PendingSel;
-    internal readonly ulong[][] CpuEvtchnMask;
+    internal readonly TrackedArray<ulong> Pending;
+    internal readonly TrackedArray<ulong> MaskBits;
+    internal readonly TrackedArray<ulong> PendingSel;
+    internal readonly TrackedArray<ulong>[] CpuEvtchnMask;
     /// <summary>Round-robin scan position (current_word_idx / current_bit_idx).</summary>
-    internal readonly int[] CurWord, CurBit;
+    internal readonly TrackedArray<int> CurWord, CurBit;
 
     public TwoLevelAbi(XenEvents guest, int vcpus) : base(guest)
     {
-        PendingSel = new ulong[vcpus];
-        CpuEvtchnMask = new ulong[vcpus][];
-        for (int c = 0; c < vcpus; c++) CpuEvtchnMask[c] = new ulong[Words];
-        CurWord = new int[vcpus];
-        CurBit = new int[vcpus];
-        Array.Fill(MaskBits, ulong.MaxValue);
+        var epoch = guest.Epoch;
+        Pending = new TrackedArray<ulong>(Words, epoch);
+        MaskBits = new TrackedArray<ulong>(Words, epoch);
+        PendingSel = new TrackedArray<ulong>(vcpus, epoch);
+        CpuEvtchnMask = new TrackedArray<ulong>[vcpus];
+        for (int c = 0; c < vcpus; c++) CpuEvtchnMask[c] = new TrackedArray<ulong>(Words, epoch);
+        CurWord = new TrackedArray<int>(vcpus, epoch);
+        CurBit = new TrackedArray<int>(vcpus, epoch);
+        MaskBits.Fill(ulong.MaxValue);
     }
 
     public override string Name => "2l";
     public override int MaxChannels => NrChannels;
 
-    private static bool Test(ulong[] a, int port) => (a[port / WordBits] >> (port % WordBits) & 1) != 0;
-    private static void Set(ulong[] a, int port) => a[port / WordBits] |= 1UL << (port % WordBits);
-    private static void Clear(ulong[] a, int port) => a[port / WordBits] &= ~(1UL << (port % WordBits));
+    private static bool Test(TrackedArray<ulong> a, int port) => (a[port / WordBits] >> (port % WordBits) & 1) != 0;
+    private static void Set(TrackedArray<ulong> a, int port) => a[port / WordBits] |= 1UL << (port % WordBits);
+    private static void Clear(TrackedArray<ulong> a, int port) => a[port / WordBits] &= ~(1UL << (port % WordBits));
 
     public override bool IsPending(int port) => Test(Pending, port);
     public override bool IsMasked(int port) => Test(MaskBits, port);
@@ -107,7 +110,7 @@ public sealed class TwoLevelAbi : EvtchnAbi
 
     public override void Remove(int port, int cpu) => Clear(CpuEvtchnMask[cpu], port);
 
-    public override void PercpuDeinit(int cpu) => Array.Clear(CpuEvtchnMask[cpu]);
+    public override void PercpuDeinit(int cpu) => CpuEvtchnMask[cpu].Fill(0);
 
     private ulong ActiveEvtchns(int cpu, int word) => Pending[word] & CpuEvtchnMask[cpu][word] & ~MaskBits[word];
 
@@ -169,12 +172,12 @@ public sealed class TwoLevelAbi : EvtchnAbi
     internal override void CopyFrom(EvtchnAbi other)
     {
         var o = (TwoLevelAbi)other;
-        Array.Copy(o.Pending, Pending, Words);
-        Array.Copy(o.MaskBits, MaskBits, Words);
-        Array.Copy(o.PendingSel, PendingSel, PendingSel.Length);
-        Array.Copy(o.CurWord, CurWord, CurWord.Length);
-        Array.Copy(o.CurBit, CurBit, CurBit.Length);
-        for (int c = 0; c < CpuEvtchnMask.Length; c++) Array.Copy(o.CpuEvtchnMask[c], CpuEvtchnMask[c], Words);
+        Pending.CopyFrom(o.Pending);
+        MaskBits.CopyFrom(o.MaskBits);
+        PendingSel.CopyFrom(o.PendingSel);
+        CurWord.CopyFrom(o.CurWord);
+        CurBit.CopyFrom(o.CurBit);
+        for (int c = 0; c < CpuEvtchnMask.Length; c++) CpuEvtchnMask[c].CopyFrom(o.CpuEvtchnMask[c]);
     }
 
     public override void Hash(ref StateHasher h)

@@ -22,7 +22,7 @@ public sealed partial class XenEvents
         d.Flow = flow;
         d.NoRequest = true;
         d.Affinity = Online;
-        var info = new IrqInfo(irq);
+        var info = new IrqInfo(irq, Epoch);
         SetInfo(irq, info);
         return info;
     }
@@ -108,15 +108,15 @@ public sealed partial class XenEvents
     /// <see cref="CpusReadLock"/>), then irq_mapping_update_lock. Released by <see cref="UnlockMappingPercpu"/>.</summary>
     private IEnumerable<Sched> LockMappingPercpu(string op)
     {
-        yield return new Sched(op + ".irq_mapping_update_lock", LockRef.IrqMappingUpdate, () => !_hotplugWriter);
-        _hotplugReaders++;
+        yield return new Sched(op + ".irq_mapping_update_lock", LockRef.IrqMappingUpdate, () => !HotplugWriter);
+        HotplugReaders++;
         M.Acquire(LockRef.IrqMappingUpdate);
     }
 
     private void UnlockMappingPercpu()
     {
         M.Release(LockRef.IrqMappingUpdate);
-        _hotplugReaders--;
+        HotplugReaders--;
     }
 
     // ------------------------------------------------------------------ bind operations
@@ -411,7 +411,7 @@ public sealed partial class XenEvents
         int limit = Math.Min(Hv.Ports.Length, Math.Min(old.MaxChannels, Abi.MaxChannels));
         for (int p = 1; p < limit; p++)
             if (old.IsPending(p)) Abi.SetPending(p);
-        Array.Clear(Hv.UpcallPending);
+        Hv.UpcallPending.Fill(false);
         M.Trace?.Effect($"xen: ABI switched {old.Name} -> {name}");
         return Errno.Ok;
     }

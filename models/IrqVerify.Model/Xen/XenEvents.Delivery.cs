@@ -6,7 +6,7 @@ namespace IrqVerify.Model.Xen;
 public sealed partial class XenEvents
 {
     /// <summary>The event loop currently holding an info per vCPU (the RCU reader's pointer; I-X12).</summary>
-    internal readonly IrqInfo?[] HeldInfo;
+    internal readonly TrackedArray<IrqInfo?> HeldInfo;
 
     /// <summary>
     /// xen_evtchn_do_upcall on <paramref name="vcpu"/> (irqs off): under rcu_read_lock, loop

@@ -1,3 +1,4 @@
+using IrqVerify.Model.Core;
 namespace IrqVerify.Model.Xen;
 
 /// <summary>
@@ -7,14 +8,13 @@ namespace IrqVerify.Model.Xen;
 /// </summary>
 public sealed partial class XenEvents
 {
-    private long _rcuClock;
+    private long RcuClock { get; set { field = value; Epoch.Bump(); } }
     /// <summary>Per vCPU: RCU clock at the start of its running upcall, -1 if none.</summary>
-    internal readonly long[] UpcallStart;
+    internal readonly TrackedArray<long> UpcallStart;
     /// <summary>Infos freed and waiting for their grace period.</summary>
-    internal readonly List<IrqInfo> RcuPending = new();
+    internal readonly TrackedList<IrqInfo> RcuPending;
     /// <summary>Per vCPU upcall epoch (irq_epoch).</summary>
-    internal int[] IrqEpoch => _irqEpoch ??= new int[Vcpus];
-    private int[]? _irqEpoch;
+    internal readonly TrackedArray<int> IrqEpoch;
 
     /// <summary>Is some vCPU inside its event upcall (interrupts off)?</summary>
     internal bool UpcallRunning
@@ -26,7 +26,7 @@ public sealed partial class XenEvents
         }
     }
 
-    private void RcuReadLock(int vcpu) => UpcallStart[vcpu] = ++_rcuClock;
+    private void RcuReadLock(int vcpu) => UpcallStart[vcpu] = ++RcuClock;
 
     private void RcuReadUnlock(int vcpu)
     {
@@ -38,7 +38,7 @@ public sealed partial class XenEvents
     /// <summary>xen_free_irq's deferred free (K13: immediate).</summary>
     private void RcuFree(IrqInfo info)
     {
-        info.FreeSeq = ++_rcuClock;
+        info.FreeSeq = ++RcuClock;
         if (M.Variants.K13)
         {
             Release(info);

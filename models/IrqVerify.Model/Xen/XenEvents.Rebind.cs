@@ -83,7 +83,7 @@ public sealed partial class XenEvents
         yield return Sched.When("cpu_hotplug_lock", () => HotplugWriterMayEnter);
         if (!Online.Contains(vcpu)) { r.Fail(Errno.EINVAL); yield break; }
         if (Online.Count == 1) { r.Fail(Errno.EBUSY); yield break; }
-        _hotplugWriter = true;
+        HotplugWriter = true;
         if (UpcallStart[vcpu] >= 0) yield return Sched.When("xen_vcpu_offline.upcall_done", () => UpcallStart[vcpu] < 0);
         Online = Online.Without(vcpu);
         GoingOffline[vcpu] = true;
@@ -107,7 +107,7 @@ public sealed partial class XenEvents
         yield return Sched.At("xen_vcpu_offline.percpu_deinit");
         Abi.PercpuDeinit(vcpu);
         GoingOffline[vcpu] = false;
-        _hotplugWriter = false;
+        HotplugWriter = false;
         M.Trace?.Effect($"xen: vcpu{vcpu} offline");
         r.Set(0);
     }
@@ -117,22 +117,21 @@ public sealed partial class XenEvents
     /// hotplug callbacks (xen_smp_intr_init, xen_setup_timer) or under cpus_read_lock, so they never
     /// overlap that vCPU's offline or online: binders are readers, offline and online the writer.
     /// </summary>
-    private bool _hotplugWriter;
-    private int _hotplugReaders;
-    private bool HotplugWriterMayEnter => !_hotplugWriter && _hotplugReaders == 0;
+    private bool HotplugWriter { get; set { field = value; Epoch.Bump(); } }
+    private int HotplugReaders { get; set { field = value; Epoch.Bump(); } }
+    private bool HotplugWriterMayEnter => !HotplugWriter && HotplugReaders == 0;
 
     /// <summary>cpus_read_lock for a per-CPU bind (released with <see cref="CpusReadUnlock"/>).</summary>
     private IEnumerable<Sched> CpusReadLock(string point)
     {
-        yield return Sched.When(point + ".cpus_read_lock", () => !_hotplugWriter);
-        _hotplugReaders++;
+        yield return Sched.When(point + ".cpus_read_lock", () => !HotplugWriter);
+        HotplugReaders++;
     }
 
-    private void CpusReadUnlock() => _hotplugReaders--;
+    private void CpusReadUnlock() => HotplugReaders--;
 
     /// <summary>Per vCPU: between leaving the online mask and the per-CPU ABI teardown.</summary>
-    internal bool[] GoingOffline => _goingOffline ??= new bool[Vcpus];
-    private bool[]? _goingOffline;
+    internal readonly TrackedArray<bool> GoingOffline;
 
     /// <summary>A vCPU comes online (cpu_up, cpu_hotplug_lock held for writing): fresh per-CPU ABI state.</summary>
     public IEnumerable<Sched> VcpuOnlineOp(int vcpu, OpResult r)

@@ -22,6 +22,11 @@ public sealed partial class XenEvents
 
     internal readonly Machine M;
 
+    /// <summary>Bumped by every change of the guest's or the hypervisor's event-channel state: the
+    /// setters of irq_infos and ports, the tracked tables and ABI arrays, the central mutators
+    /// (SetInfo, evtchn_to_irq) and CopyFrom.</summary>
+    internal ChangeEpoch Epoch { get; } = new();
+
     public XenEvents(Machine m)
     {
         M = m;
@@ -30,18 +35,21 @@ public sealed partial class XenEvents
         MaxPorts = cfg.MaxPorts;
         Hv = new XenHypervisor(this, Vcpus, MaxPorts);
         Abi = CreateAbi(cfg.Abi);
-        EvtchnToIrq = new EvtchnToIrq(MaxPorts);
+        EvtchnToIrq = new EvtchnToIrq(MaxPorts, Epoch);
         Infos = new IrqInfo?[m.Config.NrIrqs];
         _infoBits = new ulong[(Infos.Length + 63) / 64];
         VirqToIrq = NewTable(XenVirq.NrVirqs, -1);
         IpiToIrq = NewTable(XenVirq.NrIpis, -1);
         IpiToEvtchn = NewTable(XenVirq.NrIpis, 0);
-        ChannelsOnCpu = new int[Vcpus];
-        EoiLists = new List<IrqInfo>[Vcpus];
-        for (int c = 0; c < Vcpus; c++) EoiLists[c] = new List<IrqInfo>();
-        UpcallStart = new long[Vcpus];
-        Array.Fill(UpcallStart, -1L);
-        HeldInfo = new IrqInfo?[Vcpus];
+        ChannelsOnCpu = new TrackedArray<int>(Vcpus, Epoch);
+        EoiLists = new TrackedList<IrqInfo>[Vcpus];
+        for (int c = 0; c < Vcpus; c++) EoiLists[c] = new TrackedList<IrqInfo>(Epoch);
+        UpcallStart = new TrackedArray<long>(Vcpus, Epoch);
+        UpcallStart.Fill(-1L);
+        HeldInfo = new TrackedArray<IrqInfo?>(Vcpus, Epoch);
+        RcuPending = new TrackedList<IrqInfo>(Epoch);
+        IrqEpoch = new TrackedArray<int>(Vcpus, Epoch);
+        GoingOffline = new TrackedArray<bool>(Vcpus, Epoch);
         DynamicChip = new XenDynamicChip(this);
         LateEoiChip = new XenLateEoiChip(this);
         PercpuChip = new XenPercpuChip(this);
@@ -50,29 +58,29 @@ public sealed partial class XenEvents
     public int Vcpus { get; }
     public int MaxPorts { get; }
     public XenHypervisor Hv { get; }
-    public EvtchnAbi Abi { get; private set; }
+    public EvtchnAbi Abi { get; private set { field = value; Epoch.Bump(); } }
     public EvtchnToIrq EvtchnToIrq { get; }
     /// <summary>irq → irq_info (chip data), kept until the RCU-deferred free releases it.</summary>
     internal readonly IrqInfo?[] Infos;
-    internal readonly int[][] VirqToIrq;
-    internal readonly int[][] IpiToIrq;
-    internal readonly int[][] IpiToEvtchn;
-    internal readonly int[] ChannelsOnCpu;
+    internal readonly TrackedArray<int>[] VirqToIrq;
+    internal readonly TrackedArray<int>[] IpiToIrq;
+    internal readonly TrackedArray<int>[] IpiToEvtchn;
+    internal readonly TrackedArray<int> ChannelsOnCpu;
     /// <summary>The guest's cpu_online_mask.</summary>
-    public CpuMask Online { get; internal set; }
+    public CpuMask Online { get; internal set { field = value; Epoch.Bump(); } }
     /// <summary>Per-CPU late-EOI lists, sorted by eoi_time.</summary>
-    internal readonly List<IrqInfo>[] EoiLists;
+    internal readonly TrackedList<IrqInfo>[] EoiLists;
     /// <summary>The logical clock (jiffies).</summary>
-    public long Jiffies { get; internal set; }
+    public long Jiffies { get; internal set { field = value; Epoch.Bump(); } }
 
     internal readonly XenDynamicChip DynamicChip;
     internal readonly XenLateEoiChip LateEoiChip;
     internal readonly XenPercpuChip PercpuChip;
 
-    private int[][] NewTable(int n, int fill)
+    private TrackedArray<int>[] NewTable(int n, int fill)
     {
-        var t = new int[Vcpus][];
-        for (int c = 0; c < Vcpus; c++) { t[c] = new int[n]; Array.Fill(t[c], fill); }
+        var t = new TrackedArray<int>[Vcpus];
+        for (int c = 0; c < Vcpus; c++) { t[c] = new TrackedArray<int>(n, Epoch); t[c].Fill(fill); }
         return t;
     }
 
@@ -110,6 +118,7 @@ public sealed partial class XenEvents
     internal void SetInfo(int irq, IrqInfo? info)
     {
         Infos[irq] = info;
+        Epoch.Bump();
         if (info is null) _infoBits[irq >> 6] &= ~(1UL << (irq & 63));
         else _infoBits[irq >> 6] |= 1UL << (irq & 63);
     }
@@ -212,6 +221,7 @@ public sealed partial class XenEvents
     internal void CopyFrom(XenEvents o)
     {
         if (o.Vcpus != Vcpus || o.MaxPorts != MaxPorts || o.Infos.Length != Infos.Length) throw new ArgumentException("Xen configuration differs", nameof(o));
+        Epoch.Bump();
         if (Abi.Name != o.Abi.Name) Abi = CreateAbi(o.Abi.Name);
         Abi.CopyFrom(o.Abi);
         Hv.CopyFrom(o.Hv);
@@ -221,7 +231,7 @@ public sealed partial class XenEvents
             var s = o.Infos[i];
             if (s is null) { Infos[i] = null; continue; }
             var d = Infos[i];
-            if (d is null || d.Irq != s.Irq) Infos[i] = d = new IrqInfo(s.Irq);
+            if (d is null || d.Irq != s.Irq) Infos[i] = d = new IrqInfo(s.Irq, Epoch);
             d.CopyFrom(s);
         }
         Array.Copy(o._infoBits, _infoBits, _infoBits.Length);
@@ -232,7 +242,7 @@ public sealed partial class XenEvents
             stale ??= new Dictionary<IrqInfo, IrqInfo>(ReferenceEqualityComparer.Instance);
             if (!stale.TryGetValue(s, out var copy))
             {
-                copy = new IrqInfo(s.Irq);
+                copy = new IrqInfo(s.Irq, Epoch);
                 copy.CopyFrom(s);
                 stale[s] = copy;
             }
@@ -240,26 +250,24 @@ public sealed partial class XenEvents
         }
         for (int c = 0; c < Vcpus; c++)
         {
-            Array.Copy(o.VirqToIrq[c], VirqToIrq[c], VirqToIrq[c].Length);
-            Array.Copy(o.IpiToIrq[c], IpiToIrq[c], IpiToIrq[c].Length);
-            Array.Copy(o.IpiToEvtchn[c], IpiToEvtchn[c], IpiToEvtchn[c].Length);
+            VirqToIrq[c].CopyFrom(o.VirqToIrq[c]);
+            IpiToIrq[c].CopyFrom(o.IpiToIrq[c]);
+            IpiToEvtchn[c].CopyFrom(o.IpiToEvtchn[c]);
             EoiLists[c].Clear();
             foreach (var i in o.EoiLists[c]) EoiLists[c].Add(Map(i));
             HeldInfo[c] = o.HeldInfo[c] is { } h ? Map(h) : null;
         }
-        Array.Copy(o.ChannelsOnCpu, ChannelsOnCpu, Vcpus);
-        Array.Copy(o.UpcallStart, UpcallStart, Vcpus);
+        ChannelsOnCpu.CopyFrom(o.ChannelsOnCpu);
+        UpcallStart.CopyFrom(o.UpcallStart);
         RcuPending.Clear();
         foreach (var i in o.RcuPending) RcuPending.Add(Map(i));
-        _rcuClock = o._rcuClock;
-        if (o._irqEpoch is not null) Array.Copy(o._irqEpoch, IrqEpoch, Vcpus);
-        else if (_irqEpoch is not null) Array.Clear(_irqEpoch);
-        if (o._goingOffline is not null) Array.Copy(o._goingOffline, GoingOffline, Vcpus);
-        else if (_goingOffline is not null) Array.Clear(_goingOffline);
+        RcuClock = o.RcuClock;
+        IrqEpoch.CopyFrom(o.IrqEpoch);
+        GoingOffline.CopyFrom(o.GoingOffline);
         Online = o.Online;
         Jiffies = o.Jiffies;
-        _hotplugWriter = o._hotplugWriter;
-        _hotplugReaders = o._hotplugReaders;
+        HotplugWriter = o.HotplugWriter;
+        HotplugReaders = o.HotplugReaders;
     }
 
     public void Hash(ref StateHasher h)
@@ -284,8 +292,8 @@ public sealed partial class XenEvents
         h.Add(Online.Bits);
         h.Add(Jiffies);
         h.Add(RcuPending.Count);
-        h.Add(_hotplugWriter);
-        h.Add(_hotplugReaders);
+        h.Add(HotplugWriter);
+        h.Add(HotplugReaders);
     }
 
     public void Dump(TextWriter w)

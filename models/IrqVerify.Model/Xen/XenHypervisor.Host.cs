@@ -89,7 +89,7 @@ public sealed partial class XenHypervisor
         if (!perCpu && vcpu != 0) return Errno.EINVAL;
         for (int p = 1; p < PortLimit; p++)
         {
-            ref readonly var e = ref Ports[p];
+            var e = Ports[p];
             if (e.State == EvtchnState.Virq && e.Virq == virq && (!perCpu || e.NotifyVcpu == vcpu)) { port = p; break; }
         }
         return port == 0 ? Errno.Ok : Send(port);

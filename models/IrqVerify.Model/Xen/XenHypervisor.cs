@@ -14,15 +14,15 @@ public sealed partial class XenHypervisor
     public XenHypervisor(XenEvents guest, int vcpus, int maxPorts)
     {
         _guest = guest;
-        Ports = new EventChannel[maxPorts];
-        Array.Fill(Ports, EventChannel.Free);
-        UpcallPending = new bool[vcpus];
+        Ports = new TrackedArray<EventChannel>(maxPorts, guest.Epoch);
+        Ports.Fill(EventChannel.Free);
+        UpcallPending = new TrackedArray<bool>(vcpus, guest.Epoch);
         Vcpus = vcpus;
     }
 
-    public EventChannel[] Ports { get; }
+    public TrackedArray<EventChannel> Ports { get; }
     /// <summary>vcpu_info.evtchn_upcall_pending per vCPU.</summary>
-    public bool[] UpcallPending { get; }
+    public TrackedArray<bool> UpcallPending { get; }
     public int Vcpus { get; }
 
     /// <summary>Highest usable port + 1 under the current ABI.</summary>
@@ -46,9 +46,9 @@ public sealed partial class XenHypervisor
     {
         int p = GetFreePort();
         if (p < 0) return -1;
-        Ports[p].Reset();
-        Ports[p].State = state;
-        Ports[p].NotifyVcpu = vcpu;
+        Ports.Mutable(p).Reset();
+        Ports.Mutable(p).State = state;
+        Ports.Mutable(p).NotifyVcpu = vcpu;
         return p;
     }
 
@@ -70,12 +70,12 @@ public sealed partial class XenHypervisor
         if (global && vcpu != 0) return Errno.EINVAL;
         for (int p = 1; p < PortLimit; p++)
         {
-            ref readonly var e = ref Ports[p];
+            var e = Ports[p];
             if (e.State == EvtchnState.Virq && e.Virq == virq && (global || e.NotifyVcpu == vcpu)) return Errno.EEXIST;
         }
         port = Allocate(EvtchnState.Virq, vcpu);
         if (port < 0) return Errno.ENOSPC;
-        Ports[port].Virq = virq;
+        Ports.Mutable(port).Virq = virq;
         return Errno.Ok;
     }
 
@@ -84,7 +84,7 @@ public sealed partial class XenHypervisor
     {
         for (int p = 1; p < PortLimit; p++)
         {
-            ref readonly var e = ref Ports[p];
+            var e = Ports[p];
             if (e.State == EvtchnState.Virq && e.Virq == virq && e.NotifyVcpu == vcpu) return p;
         }
         return -1;
@@ -107,7 +107,7 @@ public sealed partial class XenHypervisor
     {
         if (!IsValidPort(port)) return Errno.EINVAL;
         if (vcpu < 0 || vcpu >= Vcpus) return Errno.ENOENT;
-        ref var e = ref Ports[port];
+        ref var e = ref Ports.Mutable(port);
         switch (e.State)
         {
             case EvtchnState.Virq when !XenVirq.IsPerCpu(e.Virq):
@@ -126,7 +126,7 @@ public sealed partial class XenHypervisor
     {
         if (!IsAllocated(port)) return Errno.EINVAL;
         _guest.Abi.XenClearPending(port);
-        Ports[port].Reset();
+        Ports.Mutable(port).Reset();
         return Errno.Ok;
     }
 
@@ -151,15 +151,16 @@ public sealed partial class XenHypervisor
 
     internal void CopyFrom(XenHypervisor o)
     {
-        Array.Copy(o.Ports, Ports, Ports.Length);
-        Array.Copy(o.UpcallPending, UpcallPending, UpcallPending.Length);
+        Ports.CopyFrom(o.Ports);
+        UpcallPending.CopyFrom(o.UpcallPending);
     }
 
     public void Hash(ref StateHasher h)
     {
-        for (int p = 1; p < Ports.Length; p++)
+        var ports = Ports.AsSpan();
+        for (int p = 1; p < ports.Length; p++)
         {
-            ref readonly var e = ref Ports[p];
+            ref readonly var e = ref ports[p];
             if (e.State == EvtchnState.Free) continue;
             h.Add(p); h.Add((int)e.State); h.Add(e.NotifyVcpu); h.Add(e.Virq); h.Add(e.Priority);
         }
@@ -170,7 +171,7 @@ public sealed partial class XenHypervisor
     {
         for (int p = 1; p < Ports.Length; p++)
         {
-            ref readonly var e = ref Ports[p];
+            var e = Ports[p];
             if (e.State == EvtchnState.Free) continue;
             w.WriteLine($"  xen port {p}: {e.State}{(e.Virq >= 0 ? $" virq={e.Virq}" : "")} notify=vcpu{e.NotifyVcpu}");
         }

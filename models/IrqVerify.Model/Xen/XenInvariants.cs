@@ -7,7 +7,10 @@ namespace IrqVerify.Model.Xen;
 /// <summary>Invariants of the Xen event-channel subsystem (spec §8, I-X1..I-X16).</summary>
 public static class XenInvariants
 {
-    public static IEnumerable<InvariantCheck> All =>
+    /// <summary>What every check of this class reads: the guest's and the hypervisor's event-channel state and the irq descriptors.</summary>
+    public const StateScope Reads = StateScope.Xen | StateScope.Irqs;
+
+    public static IEnumerable<InvariantCheck> All => InvariantCheck.Reading(Reads,
     [
         new("I-X1", InvariantKind.Safety, "evtchn_to_irq[p] = irq <=> info(irq).evtchn = p for bound ports; no mapping lost", IX1),
         new("I-X2", InvariantKind.Safety, "a mapped port is never closed (mapping removed before EVTCHNOP_close)", IX2),
@@ -28,7 +31,7 @@ public static class XenInvariants
         new("I-L3", InvariantKind.Eventual, "progress: a port masked for its late EOI is unmasked after a drain", IL3),
         new("I-L4", InvariantKind.Eventual, "progress: a pending, unmasked, mapped port of an online vCPU is delivered (not pending after a drain)", IL4),
         new("I-X16", InvariantKind.Safety, "late-EOI back-off: spurious_cnt saturates, delay <= HZ, a normal EOI resets the count", IX16),
-    ];
+    ]);
 
     private static XenEvents? X(Machine m) => m.Xen;
 

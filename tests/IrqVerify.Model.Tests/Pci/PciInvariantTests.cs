@@ -40,7 +40,7 @@ public class PciInvariantTests
     {
         ["I-P1"] = (m => Dev(m, 1).MsiEnabled = true, ["I-P1"]),
         ["I-P2"] = (m => Dev(m, 0).Msi!.Mme = 3, ["I-P2"]),
-        ["I-P3"] = (m => m.Pci.Irte!.Entries[Dev(m, 0).MsiDesc!.IrteBase + 3].Device = 1, ["I-P3"]),
+        ["I-P3"] = (m => m.Pci.Irte!.Entries.Mutable(Dev(m, 0).MsiDesc!.IrteBase + 3).Device = 1, ["I-P3"]),
         ["I-P4"] = (m => m.Pci.Irte!.Entries[60] = new Irte { Allocated = true, Device = 0 }, ["I-P4"]),
         ["I-P5"] = (m => m.Irqs[Dev(m, 0).MsiDesc!.Irq + 1]!.OwnerSub = 7, ["I-P5"]),
         ["I-P6"] = (m => Dev(m, 0).MsiDesc!.EarlyActivated[1] = false, ["I-P6"]),
@@ -50,7 +50,7 @@ public class PciInvariantTests
         ["I-P10"] = (m => Dev(m, 2).FreedWhileActivated = 1, ["I-P10"]),
         ["I-P11"] = (m => Dev(m, 1).LastAlloc = new AllocRecord(1, 2, 3, DeviceMode.Msix), ["I-P11"]),
         ["I-P12"] = (m => { Dev(m, 3).IntxReason = IntxReason.FailedEnable; Dev(m, 3).Msi!.MaskReg = 1; }, ["I-P12"]),
-        ["I-P13"] = (m => Dev(m, 1).Msix!.Entries[5].Masked = false, ["I-P13"]),
+        ["I-P13"] = (m => Dev(m, 1).Msix!.Entries.Mutable(5).Masked = false, ["I-P13"]),
         ["I-P14"] = (m => Dev(m, 1).Msix!.Enable = false, ["I-P14"]),
         ["I-P15"] = (m =>
         {
@@ -58,7 +58,7 @@ public class PciInvariantTests
             var desc = dev.Descriptors[0];
             dev.Descriptors.Remove(0);
             dev.Leaked.Add(desc);
-            dev.Msix!.Entries[0].Masked = true;
+            dev.Msix!.Entries.Mutable(0).Masked = true;
             dev.LastAlloc = null;
         }, ["I-P15"]),
         ["I-P16"] = (m => { Dev(m, 3).IntxReason = IntxReason.MsiShutdown; Dev(m, 3).Msi!.MaskReg = 1; }, ["I-P16"]),

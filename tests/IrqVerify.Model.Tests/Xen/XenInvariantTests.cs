@@ -37,7 +37,7 @@ public class XenInvariantTests
     public void IX2_port_closed_before_its_mapping_was_removed()
     {
         var (m, p, _, _) = Base();
-        m.X().Hv.Ports[p].Reset();
+        m.X().Hv.Ports.Mutable(p).Reset();
         Fires(m, "I-X2");
     }
 
@@ -149,9 +149,9 @@ public class XenInvariantTests
     public void IX14_info_cpu_differs_from_notify_vcpu_and_temporary_mask_left()
     {
         var (m, p, _, info) = Base();
-        m.X().Hv.Ports[p].NotifyVcpu = 1;
+        m.X().Hv.Ports.Mutable(p).NotifyVcpu = 1;
         Fires(m, "I-X14");
-        m.X().Hv.Ports[p].NotifyVcpu = 0;
+        m.X().Hv.Ports.Mutable(p).NotifyVcpu = 0;
         info.MaskReason = MaskReason.Temporary;
         m.X().Abi.Mask(p);
         Fires(m, "I-X14");

@@ -172,8 +172,8 @@ public class XenKnownBugTests
     public void K14_two_binders_in_the_same_missing_row(bool k14)
     {
         var m = XenKit.New("fifo", 2, Bugs(k14, 14));
-        m.X().Hv.Ports[1030].State = EvtchnState.Unbound;
-        m.X().Hv.Ports[1031].State = EvtchnState.Unbound;
+        m.X().Hv.Ports.Mutable(1030).State = EvtchnState.Unbound;
+        m.X().Hv.Ports.Mutable(1031).State = EvtchnState.Unbound;
         Assert.False(m.X().EvtchnToIrq.RowPresent(1));
         var ra = new OpResult();
         var rb = new OpResult();
