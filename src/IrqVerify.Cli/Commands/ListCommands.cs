@@ -16,7 +16,7 @@ public static class ListCommands
             foreach (var op in OpCatalog.Default.All)
             {
                 string bind = op.Result == ResultKind.None ? "" : $"{op.Result.ToString().ToLowerInvariant()} = ";
-                stdout.WriteLine($"{bind}{ProgramParser.Signature(op)}{(op.IsEnvironment ? "   [environment]" : "")}");
+                stdout.WriteLine($"{bind}{ProgramParser.Signature(op)}{(op.IsEnvironment ? "   [environment]" : "")}{(op.PeerHarness ? "   [peer-suite harness: never generated]" : "")}");
                 stdout.WriteLine($"    {op.Summary}");
             }
             return ExitCodes.Clean;
