@@ -15,40 +15,10 @@ namespace IrqVerify.Benchmarks;
 /// </summary>
 public static class CheckedRunProfile
 {
-    /// <summary>The same program as `irqverify bench` (src/IrqVerify.Verify/BenchRunner.cs).</summary>
-    public const string BenchProgram = """
-        n = pci_alloc_irq_vectors(dev1, 4, 4, msix)
-        irq0 = pci_irq_vector(dev1, 0)
-        irq1 = pci_irq_vector(dev1, 1)
-        request_irq(irq0)
-        request_irq(irq1)
-        irq_set_affinity(irq0, {2})
-        device_raise(dev1, 0)
-        interrupt(0)
-        interrupt(2)
-        cleanup_timer(0)
-        m = pci_alloc_irq_vectors(dev0, 4, 4, msi)
-        mirq = pci_irq_vector(dev0, 0)
-        request_irq(mirq)
-        cpu_offline(3)
-        cpu_online(3)
-        p = evtchn_alloc_unbound()
-        xirq = bind_evtchn_to_irq(p)
-        request_irq(xirq)
-        xen_send(p)
-        xen_upcall(0)
-        free_irq(xirq)
-        free_irq(mirq)
-        pci_free_irq_vectors(dev0)
-        free_irq(irq1)
-        free_irq(irq0)
-        pci_free_irq_vectors(dev1)
-        """;
-
     public static int Run(double seconds)
     {
         var cfg = MachineConfig.Default();
-        var prog = ProgramParser.Parse(BenchProgram, "bench.irq", cfg);
+        var prog = ProgramParser.Parse(IrqVerify.Verify.BenchRunner.MixedProgram, "bench.irq", cfg);
         int ops = prog.CallCount;
         var m = new Machine(cfg);
         var boot = m.Snapshot();
