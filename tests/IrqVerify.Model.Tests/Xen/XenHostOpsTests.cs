@@ -49,7 +49,9 @@ public class XenHostOpsTests
         var (m, r) = ProgramKit.Run(
             "xen_set_abi(2l)\np = evtchn_alloc_unbound()\nn = sched_poll(0, p, 3)\nexpect n == 1\nexpect xen.jiffies == 3\n" +
             "xen_send(p)\nn2 = sched_poll(0, p, 3)\nexpect n2 == 0\nexpect xen.jiffies == 3\n" +
-            "q = evtchn_alloc_unbound()\nsched_poll(0, q, 0)\nexpect result == -EINVAL\n");
+            "q = evtchn_alloc_unbound()\nsched_poll(0, q, 0)\nexpect result == -EINVAL\n" +
+            // A long timeout is one step of the clock, not a loop of ticks (fuzz inputs pick any timeout).
+            "n3 = sched_poll(0, q, 4000000000000)\nexpect n3 == 1\nexpect xen.jiffies == 4000000000003\n");
         Assert.True(r.Ok, string.Join("\n", r.Violations));
         Assert.Contains(m.Diagnostics.Items, d => d.Rule == "SCHEDOP_poll" && d.Severity == IrqVerify.Model.Core.Severity.Misuse);
     }
