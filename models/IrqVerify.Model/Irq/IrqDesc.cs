@@ -43,8 +43,9 @@ public sealed class IrqDesc(int irq, ChangeEpoch epoch)
     public bool Started { get; set { field = value; epoch.Bump(); } }
     /// <summary>IRQD_IRQ_MASKED.</summary>
     public bool Masked { get; set { field = value; epoch.Bump(); } } = true;
-    /// <summary>disable_irq depth; 0 = enabled.</summary>
-    public int DisableDepth { get; set { field = value; epoch.Bump(); } }
+    /// <summary>desc->depth, the disable_irq nesting; 0 = enabled. A new descriptor starts at 1
+    /// (desc_set_defaults): it is disabled until irq_startup, so a driver's first enable_irq starts it.</summary>
+    public int DisableDepth { get; set { field = value; epoch.Bump(); } } = 1;
     /// <summary>IRQD_IRQ_INPROGRESS: a handler runs on <see cref="InProgressCpu"/>.</summary>
     public bool InProgress { get; set { field = value; epoch.Bump(); } }
     public int InProgressCpu { get; set { field = value; epoch.Bump(); } } = -1;
@@ -94,12 +95,12 @@ public sealed class IrqDesc(int irq, ChangeEpoch epoch)
     /// cleared by irq_startup and the last enable_irq.</summary>
     public bool IrqDisabled => !Started || DisableDepth > 0;
 
-    /// <summary>Resets every field to the freshly-freed state (irq_free_descs).</summary>
+    /// <summary>Resets every field to the freshly-freed state (irq_free_descs; desc_set_defaults on reuse).</summary>
     public void Reset()
     {
         Allocated = false; Owner = IrqOwner.None; OwnerIndex = 0; OwnerSub = 0; Chip = null; Flow = FlowKind.Edge;
         NoRequest = false; Action = null; Activated = false; ActivatedReserved = false; Started = false;
-        Masked = true; DisableDepth = 0; InProgress = false; InProgressCpu = -1; PendingReplay = false;
+        Masked = true; DisableDepth = 1; InProgress = false; InProgressCpu = -1; PendingReplay = false;
         Affinity = CpuMask.Empty; EffectiveAffinity = CpuMask.Empty; Managed = false; ManagedShutdown = false; ManagedRestart = false;
         CanReserve = false; MovePending = false; PendingMask = CpuMask.Empty; AffinityBroken = false;
         Delivered = 0; Invocations = 0; HandlersRunning = 0; AwaitingHandler = false;
