@@ -216,7 +216,22 @@ public sealed partial class PciBus
         foreach (var desc in descs)
         {
             int busy = BusyIrq(desc);
-            if (busy == 0) { free.Add(desc); continue; }
+            if (busy == 0)
+            {
+                // Started without a handler: enable_irq at depth 1 (after free_irq, or before any
+                // request_irq) runs irq_startup(IRQ_START_FORCE) with no action, and nothing WARNs.
+                // The free then deactivates (message zeroed) but never shuts the irq down, so its
+                // MSI-X entry stays unmasked, and pci_msix_shutdown, which masks only the entries
+                // that still have a descriptor, leaves it so (kernel/irq/msi.c
+                // __msi_domain_free_irqs; drivers/pci/msi/msi.c pci_msix_shutdown).
+                if (desc.IsMsix && dev.MsixEnabled && StartedWithoutHandler(desc) is int started and > 0)
+                {
+                    m.Misuse("I-P13", $"{caller}({dev.Name}): irq {started} was started by enable_irq without a handler; its MSI-X entry stays unmasked without a vector");
+                    m.Misuse("I-P16", $"{caller}({dev.Name}): irq {started} was started by enable_irq without a handler; its MSI-X entry stays unmasked after the teardown");
+                }
+                free.Add(desc);
+                continue;
+            }
             m.Misuse("I-P15", $"{caller}({dev.Name}): irq {busy} still has a handler; descriptor {desc} leaked");
             // The leaked irq is still live: its later shutdown (free_irq) masks the vector through
             // the leaked descriptor, setting a mask bit of an MSI the shutdown left unmasked.
@@ -241,6 +256,15 @@ public sealed partial class PciBus
         if (!desc.Associated) return 0;
         for (int k = 0; k < desc.NvecUsed; k++)
             if (m.Irqs[desc.Irq + k] is { Action: not null }) return desc.Irq + k;
+        return 0;
+    }
+
+    /// <summary>The first irq of the descriptor that is started but has no handler, or 0.</summary>
+    private int StartedWithoutHandler(MsiDescriptor desc)
+    {
+        if (!desc.Associated) return 0;
+        for (int k = 0; k < desc.NvecUsed; k++)
+            if (m.Irqs[desc.Irq + k] is { Action: null, Started: true }) return desc.Irq + k;
         return 0;
     }
 
