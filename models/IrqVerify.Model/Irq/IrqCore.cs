@@ -67,9 +67,23 @@ public sealed class IrqCore(Machine m)
         {
             foreach (var s in SetupAffinity(d)) yield return s;
             StartupEnable(d);
+            StaleTargetNote(d);
             Resend(d);
         }
         r.Set(0);
+    }
+
+    /// <summary>
+    /// F5: an irq whose vector sits on a CPU that went offline while it was not started, started
+    /// when no online CPU has a free vector. x86_vector_activate drops assign_irq_vector_any_locked's
+    /// -ENOSPC and irq_startup drops irq_setup_affinity's, so the startup succeeds with the irq still
+    /// aimed at the offline CPU. The INFO is what the verdict recognises.
+    /// </summary>
+    private void StaleTargetNote(IrqDesc d)
+    {
+        if (d.Owner == IrqOwner.Xen || d.IsPerCpu || d.Chip is null || d.EffectiveAffinity.IsEmpty) return;
+        if (d.EffectiveAffinity.IsSubsetOf(d.Chip.OnlineCpus)) return;
+        m.Info("irq_startup", Verdict.Judge.StaleStartText(d.Irq, d.EffectiveAffinity.First));
     }
 
     /// <summary>check_irq_resend (IRQ_RESEND, which every caller of irq_startup passes: request_irq,

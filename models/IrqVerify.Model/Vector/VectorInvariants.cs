@@ -316,13 +316,14 @@ public static class VectorInvariants
                 var d = m.Irqs.All[a.Irq];
                 if (Real(a.Vector) && a.Cpu == c.Cpu)
                 {
-                    if (!d.Started || d.IsPerCpu) alloc.Clear(a.Vector);
-                    else v.Add(new("I-V16", $"irq {a.Irq}: still targets offline CPU{c.Cpu} (vector 0x{a.Vector:x})"));
+                    // Held by an irq: a started one is reported by name here, not again as a leak below.
+                    alloc.Clear(a.Vector);
+                    if (d.Started && !d.IsPerCpu) v.Add(new("I-V16", $"irq {a.Irq}: still targets offline CPU{c.Cpu} (vector 0x{a.Vector:x})"));
                 }
                 if (a.PrevVector != 0 && a.PrevCpu == c.Cpu) v.Add(new("I-V16", $"irq {a.Irq}: old vector 0x{a.PrevVector:x} still on offline CPU{c.Cpu}"));
             }
             if (c.Cleanup.Count > 0 || c.TimerArmed) v.Add(new("I-V16", $"offline CPU{c.Cpu}: cleanup queue {c.Cleanup.Count}, timer {c.TimerArmed}"));
-            if (!alloc.IsEmpty) v.Add(new("I-V16", $"offline CPU{c.Cpu} still has vectors {alloc} allocated that no stopped irq holds"));
+            if (!alloc.IsEmpty) v.Add(new("I-V16", $"offline CPU{c.Cpu} still has vectors {alloc} allocated that no irq holds"));
         }
     }
 

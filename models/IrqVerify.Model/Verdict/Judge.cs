@@ -17,7 +17,7 @@ namespace IrqVerify.Model.Verdict;
 /// A misuse reported under a function name was refused and changed nothing, so it taints nothing.
 /// The taint follows the damage: an irq named by a finding already classed as misuse (the leaked
 /// irq 24 rewrote the MSI-X entry that now belongs to irq 25) is outside the contract too.</para>
-/// <para>Known upstream behaviour: <see cref="KnownFindings"/> F1..F4, recognised from the state
+/// <para>Known upstream behaviour: <see cref="KnownFindings"/> F1..F5, recognised from the state
 /// and from the INFO lines the model writes where Linux loses the interrupt.</para>
 /// </summary>
 public sealed partial class Judge
@@ -119,9 +119,12 @@ public sealed partial class Judge
             case "I-V8" or "I-G2":
                 if (IrqOf(v) is not { } lost) return null;
                 if (_f1Irqs.Contains(lost)) return KnownFindings.F1;
-                return LoggedLoss(m.Diagnostics.Items, lost);
+                return LoggedLoss(m.Diagnostics.Items, lost) ?? StaleStart(m, lost);
             case "I-V11":
-                return IrqOf(v) is { } na && m.Irqs[na] is { Activated: false } ? KnownFindings.F2 : null;
+                if (IrqOf(v) is not { } na) return null;
+                return m.Irqs[na] is { Activated: false } ? KnownFindings.F2 : StaleStart(m, na);
+            case "I-V16":
+                return IrqOf(v) is { } off ? StaleStart(m, off) : null;
             default:
                 return null;
         }
@@ -150,6 +153,21 @@ public sealed partial class Judge
         return null;
     }
 
+    /// <summary>F5: the model logged that this irq was started aimed at an offline CPU, and it still is.</summary>
+    private static KnownFinding? StaleStart(Machine m, int irq)
+    {
+        var d = m.Irqs[irq];
+        if (d is not { Started: true, Chip: { } chip } || d.EffectiveAffinity.IsSubsetOf(chip.OnlineCpus)) return null;
+        foreach (var x in m.Diagnostics.Items)
+            if (x.Rule == "irq_startup" && StaleStartMessage().Match(x.Message) is { Success: true } g && int.Parse(g.Groups[1].Value) == irq)
+                return KnownFindings.F5;
+        return null;
+    }
+
+    /// <summary>The INFO that marks F5, written by irq_startup when the started irq still targets an offline CPU.</summary>
+    public static string StaleStartText(int irq, int cpu) =>
+        $"irq {irq}: started aimed at offline CPU{cpu}: no online CPU had a free vector and the -ENOSPC is dropped";
+
     /// <summary>The INFO that marks F3, written by the vector domain where the IRR content is lost.</summary>
     public static string DroppedPendingText(int irq, string which, int cpu, int vector) =>
         $"irq {irq}: interrupt pending on {which} 0x{vector:x} in CPU{cpu}'s IRR is dropped";
@@ -163,6 +181,9 @@ public sealed partial class Judge
 
     [GeneratedRegex(@"^irq (\d+): multi-MSI vector \d+ of \w+ is live but only irq \d+, not activated, writes the block's message$")]
     private static partial Regex UnwrittenBlockMessage();
+
+    [GeneratedRegex(@"^irq (\d+): started aimed at offline CPU\d+: no online CPU had a free vector")]
+    private static partial Regex StaleStartMessage();
 
     [GeneratedRegex(@"^(irq (\d+): vector_irq\[CPU\d+\]\[0x[0-9a-f]+\]) is (UNUSED|RETRIGGERED)")]
     private static partial Regex StaleEntry();

@@ -22,7 +22,10 @@ public static class KnownFindings
     public static readonly KnownFinding F4 = new("F4", "a multi-MSI block's message belongs to its first irq",
         "upstream: pci_msi_domain_write_msg writes the shared message only for the descriptor's first irq");
 
-    public static IReadOnlyList<KnownFinding> All { get; } = [F1, F2, F3, F4];
+    public static readonly KnownFinding F5 = new("F5", "an irq stranded on an offline CPU is started with no free vector online",
+        "upstream: x86_vector_activate ignores assign_irq_vector_any_locked's -ENOSPC and irq_startup ignores irq_setup_affinity's, so request_irq succeeds aimed at the offline CPU");
+
+    public static IReadOnlyList<KnownFinding> All { get; } = [F1, F2, F3, F4, F5];
 
     public static KnownFinding? Find(string id) => All.FirstOrDefault(f => f.Id == id);
 }
