@@ -45,17 +45,21 @@ public sealed partial class PciBus
     /// <summary>
     /// pci_msi_mask_irq / pci_msi_unmask_irq(irq) called from a CPU (the chip callback as an
     /// operation, so concurrent updates of one device's shared MSI mask word can interleave).
-    /// -EINVAL for an irq that is not a PCI/MSI irq. Unmasking an irq that is not started is caller
-    /// misuse (-EINVAL, nothing written): the irq core owns its mask until startup, and an entry left
-    /// unmasked behind its back stays so through free (pci_msix_free_irq only deactivates, I-P13).
+    /// -EINVAL for an irq that is not a PCI/MSI irq. Unmasking an irq that is not started, or that
+    /// the irq core has masked (IRQD_IRQ_MASKED: disable_irq, a flow handler's mask_ack), is caller
+    /// misuse (-EINVAL, nothing written): the core owns that mask (unmask_irq clears the flag with
+    /// the bit), and a vector unmasked behind its back is one the core thinks masked, so
+    /// migrate_one_irq does not mask it around a move (I-V8) and pci_msix_free_irq leaves it
+    /// unmasked (I-P13).
     /// </summary>
     public IEnumerable<Sched> MaskIrqOp(int irq, bool mask, OpResult r)
     {
         yield return Sched.At(mask ? "pci_msi_mask_irq" : "pci_msi_unmask_irq");
         if (m.Irqs[irq] is not { } d || !TryLookup(d, out var dev, out var desc, out int k)) { r.Fail(Errno.EINVAL); yield break; }
-        if (!mask && !d.Started)
+        if (!mask && (!d.Started || d.Masked))
         {
-            m.Misuse("pci_msi_unmask_irq", $"irq {irq} is not started: its mask belongs to the irq core (request_irq/enable_irq)");
+            string why = d.Started ? "is masked by the irq core (enable_irq unmasks it)" : "is not started (request_irq/enable_irq unmask it)";
+            m.Misuse("pci_msi_unmask_irq", $"irq {irq} {why}: its mask belongs to the irq core");
             r.Fail(Errno.EINVAL);
             yield break;
         }

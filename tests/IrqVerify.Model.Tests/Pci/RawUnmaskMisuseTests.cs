@@ -21,7 +21,7 @@ public class RawUnmaskMisuseTests
         var (m, r) = Run(Program);
         var d = Assert.Single(m.Diagnostics.Items, x => x.Severity == Severity.Misuse);
         Assert.Equal("pci_msi_unmask_irq", d.Rule);
-        Assert.Equal("irq 25 is not started: its mask belongs to the irq core (request_irq/enable_irq)", d.Message);
+        Assert.Equal("irq 25 is not started (request_irq/enable_irq unmask it): its mask belongs to the irq core", d.Message);
         Assert.True(r.Ok, string.Join("\n", r.Violations));
         Assert.True(m.Pci.Devices[1].Msix!.Entries[1].Masked);
     }
@@ -34,5 +34,19 @@ public class RawUnmaskMisuseTests
         Assert.DoesNotContain(m.Diagnostics.Items, x => x.Severity == Severity.Misuse);
         Assert.True(r.Ok, string.Join("\n", r.Violations));
         Assert.True(m.Pci.Devices[1].Msix!.Entries[1].Masked);  // shut down by free_irq
+    }
+
+    /// <summary>Verify finding (seed 1, I-V8): an unmask behind disable_irq's back left a vector the
+    /// core thinks masked live, so migrate_one_irq did not mask it around the move at CPU offline and
+    /// the device could send the half-written message. Refused like the unstarted case.</summary>
+    [Fact]
+    public void Unmasking_an_irq_the_core_disabled_is_refused_as_misuse()
+    {
+        var (m, r) = Run(Program.Replace("pci_msi_unmask_irq(irq)\npci_msix_free_irq(dev1, irq)\n",
+            "request_irq(irq)\ndisable_irq(irq)\npci_msi_unmask_irq(irq)\n"));
+        var d = Assert.Single(m.Diagnostics.Items, x => x.Severity == Severity.Misuse);
+        Assert.Equal("irq 25 is masked by the irq core (enable_irq unmasks it): its mask belongs to the irq core", d.Message);
+        Assert.Equal("-EINVAL", r.Ops[^1].Result);
+        Assert.True(m.Pci.Devices[1].Msix!.Entries[1].Masked);
     }
 }
