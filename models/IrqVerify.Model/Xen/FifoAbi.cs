@@ -192,11 +192,19 @@ public sealed class FifoAbi : EvtchnAbi
             int q = BitOperations.TrailingZeroCount(LoopReady[cpu]);
             foreach (var _ in ConsumeOneEvent(cpu, q, drop: true)) { }
         }
-        PercpuInit(cpu);
+        ResetQueues(cpu);
     }
 
-    /// <summary>A fresh control block (EVTCHNOP_init_control when the vCPU comes up).</summary>
-    public override void PercpuInit(int cpu)
+    /// <summary>
+    /// evtchn_fifo_percpu_init when the vCPU comes back: its control block was allocated when it
+    /// first came up and is kept, so nothing is reset. Events Xen linked into the vCPU's queues while
+    /// it was offline stay there and are delivered by its first upcall (wiping them here lost them).
+    /// </summary>
+    public override void PercpuInit(int cpu) { }
+
+    /// <summary>The queues after the drain of <see cref="PercpuDeinit"/>: every head is already 0;
+    /// READY, the guest's local heads and Xen's tails start over.</summary>
+    private void ResetQueues(int cpu)
     {
         Ready[cpu] = 0;
         LoopReady[cpu] = 0;

@@ -133,7 +133,8 @@ public sealed partial class XenEvents
     /// <summary>Per vCPU: between leaving the online mask and the per-CPU ABI teardown.</summary>
     internal readonly TrackedArray<bool> GoingOffline;
 
-    /// <summary>A vCPU comes online (cpu_up, cpu_hotplug_lock held for writing): fresh per-CPU ABI state.</summary>
+    /// <summary>A vCPU comes online (cpu_up, cpu_hotplug_lock held for writing): the ABI's percpu_init
+    /// (for FIFO a no-op, the control block survives the offline).</summary>
     public IEnumerable<Sched> VcpuOnlineOp(int vcpu, OpResult r)
     {
         yield return Sched.When("cpu_hotplug_lock", () => HotplugWriterMayEnter);

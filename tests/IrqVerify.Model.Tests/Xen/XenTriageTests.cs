@@ -36,6 +36,23 @@ public class XenTriageTests
         Assert.True(r2.Ok, string.Join("\n", r2.Violations));
     }
 
+    /// <summary>I-X11/I-L4 finding (verify 600 s, seed 3, FIFO): an IPI bound for vCPU1 while it is
+    /// offline and sent then is linked into vCPU1's queue; evtchn_fifo_percpu_init keeps the control
+    /// block when vCPU1 comes back, so its first upcall delivers the event. The model used to wipe the
+    /// queues at online and lost it.</summary>
+    [Fact]
+    public void FIFO_event_linked_while_the_vcpu_is_offline_is_delivered_after_it_comes_online()
+    {
+        const string prog = "xen_vcpu_offline(1)\ni = bind_ipi_to_irq(0, 1)\nrequest_irq(i)\np = evtchn_from_irq(i)\nxen_send(p)\n" +
+                            "expect irq(i).handled == 0\nxen_vcpu_online(1)\n";
+        var (m, r) = Run(prog);
+        Assert.Equal("fifo", m.Xen!.Abi.Name);
+        Assert.True(r.Ok, string.Join("\n", r.Violations));
+        var info = Assert.Single(m.Xen.LiveInfos());
+        Assert.Equal(1, info.Cpu);
+        Assert.Equal(1, m.Irqs[info.Irq]!.Invocations);
+    }
+
     /// <summary>The exception is only for the dropped occurrence: the same lost state without the
     /// teardown's drop is still I-X11.</summary>
     [Fact]
