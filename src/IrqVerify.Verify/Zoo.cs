@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using IrqVerify.Explorer;
 using IrqVerify.Model;
+using IrqVerify.Model.Verdict;
 using IrqVerify.Report;
 
 namespace IrqVerify.Verify;
@@ -34,7 +35,10 @@ public sealed record ZooCell(string Engine, int Seeds, int Detected, double Medi
 
 public sealed record ZooRow(string Variant, bool Race, IReadOnlyList<ZooCell> Cells)
 {
-    public bool Detected => Cells.Any(c => c.Detected > 0);
+    /// <summary>The known finding under which the reference model (Linux today) shows this bug, when
+    /// upstream has it again: nothing to re-inject, so no engine hunts it differentially.</summary>
+    public KnownFinding? Upstream { get; init; }
+    public bool Detected => Upstream is not null || Cells.Any(c => c.Detected > 0);
     public IReadOnlyList<string> Ids => Cells.SelectMany(c => c.Ids).Distinct().OrderBy(s => s, StringComparer.Ordinal).ToList();
 }
 
@@ -68,6 +72,12 @@ public static class ZooRunner
         {
             if (!new Variants().TryEnable(variant)) throw new ModelInputException("--variant", 0, 0, $"unknown variant '{variant}'");
             bool race = races.Contains(variant);
+            if (Variants.PresentUpstream(variant) is { } upstream)
+            {
+                o.Progress?.Invoke($"{variant}: present upstream as known finding {upstream.Id}, not hunted");
+                rows.Add(new ZooRow(variant, race, []) { Upstream = upstream });
+                continue;
+            }
             var cells = new List<ZooCell>();
             foreach (var engine in o.Engines.Select(Canonical).Distinct())
             {
@@ -120,7 +130,7 @@ public static class ZooRunner
             t.Add([
                 r.Variant,
                 r.Race ? "race" : "sequential",
-                hits.Count == 0 ? "NOT DETECTED" : string.Join(", ", hits.Select(c => $"{c.Engine} {c.Detected}/{c.Seeds}")),
+                r.Upstream is { } u ? $"present upstream: reference shows {u.Id}" : hits.Count == 0 ? "NOT DETECTED" : string.Join(", ", hits.Select(c => $"{c.Engine} {c.Detected}/{c.Seeds}")),
                 string.Join(", ", hits.Select(c => $"{c.Engine} {Ms(c.MedianMs)}")),
                 string.Join(", ", hits.Select(c => $"{c.Engine} {c.MedianIterations.ToString("F0", CultureInfo.InvariantCulture)} {c.Unit}")),
                 string.Join(", ", r.Ids),
@@ -189,5 +199,5 @@ public static class ZooRunner
     }
 
     public static string Json(IReadOnlyList<ZooRow> rows) =>
-        JsonSerializer.Serialize(rows.Select(r => new { r.Variant, r.Race, r.Detected, r.Ids, r.Cells }), new JsonSerializerOptions { WriteIndented = true });
+        JsonSerializer.Serialize(rows.Select(r => new { r.Variant, r.Race, r.Detected, Upstream = r.Upstream?.Id, r.Ids, r.Cells }), new JsonSerializerOptions { WriteIndented = true });
 }

@@ -29,8 +29,6 @@ public class ScenarioTests
         { "xen-bind-row", "K14", "I-X1" },
         { "vector-move-offline", "K2", "I-V16" },
         { "vector-setup-race", "K3", "I-V5" },
-        { "msi-affinity-nomask", "K4", "I-V8" },
-        { "msi-affinity-nomask", "K15", "I-V8" },
         { "multi-msi-mask", "K8", "I-P7" },
     };
 

@@ -41,6 +41,15 @@ public sealed class Variants
     public static IEnumerable<string> Names =>
         Enumerable.Range(1, 15).Select(i => "K" + i);
 
+    /// <summary>
+    /// The known finding under which Linux today shows the bug again, or null. K4 (no careful MSI
+    /// update) and K15 (its flag never set): since b56ebe7c896d msi_set_affinity tests
+    /// !irqd_can_reserve, so a non-maskable MSI is written directly on the reference model too (F6);
+    /// re-injecting them changes nothing that matters.
+    /// </summary>
+    public static Verdict.KnownFinding? PresentUpstream(string name) =>
+        name.Trim().ToUpperInvariant() is "K4" or "K15" ? Verdict.KnownFindings.F6 : null;
+
     /// <summary>Turns on a variant by name ("K10", "k10"). False if unknown.</summary>
     public bool TryEnable(string name)
     {

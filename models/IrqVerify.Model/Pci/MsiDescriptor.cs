@@ -17,7 +17,6 @@ public sealed class MsiDescriptor
         MsiIndex = msiIndex;
         NvecUsed = nvecUsed;
         EarlyActivated = new TrackedArray<bool>(nvecUsed, epoch);
-        NomaskQuirk = new TrackedArray<bool>(nvecUsed, epoch);
     }
 
     public bool IsMsix { get; }
@@ -42,9 +41,6 @@ public sealed class MsiDescriptor
     /// <summary>IRTE block (remapped devices): base index and its power-of-two size; -1 = none.</summary>
     public int IrteBase { get; set { field = value; _epoch.Bump(); } } = -1;
     public int IrteCount { get; set { field = value; _epoch.Bump(); } }
-
-    /// <summary>VIRQ_NOMASK_QUIRK as honoured by msi_init_virq: the x86 careful affinity path is needed.</summary>
-    public TrackedArray<bool> NomaskQuirk { get; }
 
     // ---- oracle bookkeeping (not kernel state) ----
 
@@ -83,7 +79,6 @@ public sealed class MsiDescriptor
         Irq = o.Irq; Multiple = o.Multiple; MultiCap = o.MultiCap; CanMask = o.CanMask; Is64 = o.Is64;
         DefaultIrq = o.DefaultIrq; Masked = o.Masked; MsixCtrlMasked = o.MsixCtrlMasked; Affinity = o.Affinity;
         IrteBase = o.IrteBase; IrteCount = o.IrteCount; MaskUpdatesInFlight = o.MaskUpdatesInFlight; Freed = o.Freed;
-        NomaskQuirk.CopyFrom(o.NomaskQuirk);
         EarlyActivated.CopyFrom(o.EarlyActivated);
     }
 
@@ -109,7 +104,7 @@ public sealed class MsiDescriptor
         h.Add(IsMsix); h.Add(MsiIndex); h.Add(Irq); h.Add(NvecUsed); h.Add(Multiple); h.Add(MultiCap);
         h.Add(CanMask); h.Add(Masked); h.Add(MsixCtrlMasked); h.Add(IrteBase); h.Add(IrteCount);
         h.Add(MaskUpdatesInFlight);
-        for (int k = 0; k < NvecUsed; k++) { h.Add(NomaskQuirk[k]); h.Add(EarlyActivated[k]); h.Add(Affinity?[k].Bits ?? 0); }
+        for (int k = 0; k < NvecUsed; k++) { h.Add(EarlyActivated[k]); h.Add(Affinity?[k].Bits ?? 0); }
     }
 
     public override string ToString() =>

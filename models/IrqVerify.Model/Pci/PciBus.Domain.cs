@@ -128,20 +128,17 @@ public sealed partial class PciBus
     }
 
     /// <summary>
-    /// msi_init_virq for vector k. Without reservation mode: clear CAN_RESERVE, set the NOMASK quirk
-    /// (non-remapped domain), and leave a managed irq with no online CPU in managed shutdown. Then
-    /// activate (in reservation mode: reserve, then mark not activated so request_irq activates for
-    /// real). K15: the quirk is only added when reservation mode is possible, but only honoured
-    /// when it is not — so it is never set.
+    /// msi_init_virq for vector k. Without reservation mode (a non-maskable MSI): clear CAN_RESERVE,
+    /// which msi_set_affinity reads to choose its update path, and leave a managed irq with no online
+    /// CPU in managed shutdown. Then activate (in reservation mode: reserve, then mark not activated
+    /// so request_irq activates for real).
     /// </summary>
     private Errno InitVirq(PciDevice dev, MsiDescriptor desc, int k, bool canReserve)
     {
         var d = m.Irqs[desc.Irq + k]!;
-        bool quirk = !dev.Remapped && (m.Variants.K15 ? canReserve : !canReserve);
         if (!canReserve)
         {
             d.CanReserve = false;
-            desc.NomaskQuirk[k] = quirk;
             if (d.Managed && d.Affinity.And(m.Vector.OnlineMask).IsEmpty)
             {
                 d.ManagedShutdown = true;

@@ -17,7 +17,7 @@ namespace IrqVerify.Model.Verdict;
 /// A misuse reported under a function name was refused and changed nothing, so it taints nothing.
 /// The taint follows the damage: an irq named by a finding already classed as misuse (the leaked
 /// irq 24 rewrote the MSI-X entry that now belongs to irq 25) is outside the contract too.</para>
-/// <para>Known upstream behaviour: <see cref="KnownFindings"/> F1..F5, recognised from the state
+/// <para>Known upstream behaviour: <see cref="KnownFindings"/> F1..F6, recognised from the state
 /// and from the INFO lines the model writes where Linux loses the interrupt.</para>
 /// </summary>
 public sealed partial class Judge
@@ -119,7 +119,7 @@ public sealed partial class Judge
             case "I-V8" or "I-G2":
                 if (IrqOf(v) is not { } lost) return null;
                 if (_f1Irqs.Contains(lost)) return KnownFindings.F1;
-                return LoggedLoss(m.Diagnostics.Items, lost) ?? StaleStart(m, lost);
+                return LoggedLoss(m.Diagnostics.Items, lost) ?? StaleStart(m, lost) ?? TornMessage(m.Diagnostics.Items, v, lost);
             case "I-V11":
                 if (IrqOf(v) is not { } na) return null;
                 return m.Irqs[na] is { Activated: false } ? KnownFindings.F2 : StaleStart(m, na);
@@ -168,6 +168,24 @@ public sealed partial class Judge
     public static string StaleStartText(int irq, int cpu) =>
         $"irq {irq}: started aimed at offline CPU{cpu}: no online CPU had a free vector and the -ENOSPC is dropped";
 
+    /// <summary>F6: the model logged that this irq's non-maskable MSI was rewritten in one update; an
+    /// I-V8 must name the torn pair that update exposes, a lost interrupt (I-G2) is the irq's.</summary>
+    private static KnownFinding? TornMessage(IReadOnlyList<Diagnostic> diags, Violation v, int irq)
+    {
+        foreach (var d in diags)
+        {
+            if (d.Rule != "msi_set_affinity" || TornMessageLine().Match(d.Message) is not { Success: true } g) continue;
+            if (int.Parse(g.Groups[1].Value) != irq) continue;
+            if (v.Id == "I-G2" || v.Message.Contains($"would send {g.Groups[2].Value},", StringComparison.Ordinal)) return KnownFindings.F6;
+        }
+        return null;
+    }
+
+    /// <summary>The INFO that marks F6, written by msi_set_affinity when it writes a non-maskable MSI
+    /// directly while destination and vector both change.</summary>
+    public static string TornMessageText(int irq, string dev, int newCpu, int oldVector) =>
+        $"irq {irq}: non-maskable MSI of {dev} rewritten directly: cpu{newCpu}/0x{oldVector:x2} is live between the address and the data write";
+
     /// <summary>The INFO that marks F3, written by the vector domain where the IRR content is lost.</summary>
     public static string DroppedPendingText(int irq, string which, int cpu, int vector) =>
         $"irq {irq}: interrupt pending on {which} 0x{vector:x} in CPU{cpu}'s IRR is dropped";
@@ -181,6 +199,9 @@ public sealed partial class Judge
 
     [GeneratedRegex(@"^irq (\d+): multi-MSI vector \d+ of \w+ is live but only irq \d+, not activated, writes the block's message$")]
     private static partial Regex UnwrittenBlockMessage();
+
+    [GeneratedRegex(@"^irq (\d+): non-maskable MSI of \w+ rewritten directly: (cpu\d+/0x[0-9a-f]+) is live")]
+    private static partial Regex TornMessageLine();
 
     [GeneratedRegex(@"^irq (\d+): started aimed at offline CPU\d+: no online CPU had a free vector")]
     private static partial Regex StaleStartMessage();

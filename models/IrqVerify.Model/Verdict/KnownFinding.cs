@@ -25,7 +25,10 @@ public static class KnownFindings
     public static readonly KnownFinding F5 = new("F5", "an irq stranded on an offline CPU is started with no free vector online",
         "upstream: x86_vector_activate ignores assign_irq_vector_any_locked's -ENOSPC and irq_startup ignores irq_setup_affinity's, so request_irq succeeds aimed at the offline CPU");
 
-    public static IReadOnlyList<KnownFinding> All { get; } = [F1, F2, F3, F4, F5];
+    public static readonly KnownFinding F6 = new("F6", "a non-maskable MSI is retargeted in one unsafe update",
+        "upstream: msi_set_affinity takes the direct write when !irqd_can_reserve, and reservation mode is only set for maskable MSI, so the careful path never runs where it is needed (since b56ebe7c896d)");
+
+    public static IReadOnlyList<KnownFinding> All { get; } = [F1, F2, F3, F4, F5, F6];
 
     public static KnownFinding? Find(string id) => All.FirstOrDefault(f => f.Id == id);
 }

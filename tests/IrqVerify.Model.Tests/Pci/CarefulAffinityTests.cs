@@ -6,8 +6,9 @@ using static IrqVerify.Model.Tests.Pci.PciKit;
 namespace IrqVerify.Model.Tests.Pci;
 
 /// <summary>
-/// msi_set_affinity for a non-maskable, non-remapped MSI whose destination AND vector change
-/// (§2.6, K4, K15): the device fires between the message writes.
+/// msi_set_affinity for a non-remapped MSI whose destination AND vector change (§2.6, K4, K15, F6):
+/// the device fires between the message writes. Upstream chooses the path by IRQD_CAN_RESERVE, which
+/// only a maskable MSI has: careful for maskable, direct for non-maskable (known finding F6).
 /// </summary>
 public class CarefulAffinityTests
 {
@@ -15,9 +16,9 @@ public class CarefulAffinityTests
 
     /// <summary>A filler irq takes the lowest vector on CPU0 first, so moving our irq (on another CPU,
     /// same vector number) to CPU0 must change the vector too.</summary>
-    private static Setup Build(Action<Variants>? v)
+    private static Setup Build(Action<Variants>? v, bool maskable = true)
     {
-        var m = Make(v, MsiDev("d", mmc: 0, maskBit: false, remapped: false), MsixDev("filler", 1, remapped: false));
+        var m = Make(v, MsiDev("d", mmc: 0, maskBit: maskable, remapped: false), MsixDev("filler", 1, remapped: false));
         Assert.Equal(1, Alloc(m, 1, 1, 1, Msix));
         var filler = m.Irqs[m.Pci.IrqVector(1, 0)]!;
         Assert.Equal(Errno.Ok, Request(m, filler.Irq));
@@ -27,7 +28,7 @@ public class CarefulAffinityTests
         var old = m.Vector.Target(d.Irq);
         int to = m.Vector.Target(filler.Irq).cpu;
         Assert.NotEqual(to, old.cpu);
-        Assert.True(m.Pci.Devices[0].MsiDesc!.NomaskQuirk[0] == !(m.Variants.K15));
+        Assert.Equal(maskable, d.CanReserve);
         AssertClean(m);
         return new Setup(m, d, filler, old, to);
     }
@@ -78,15 +79,27 @@ public class CarefulAffinityTests
     [Theory]
     [InlineData(4)]
     [InlineData(15)]
-    public void Direct_write_loses_the_interrupt_of_a_torn_message(int bug)
+    public void Direct_write_of_K4_and_K15_loses_the_interrupt_of_a_torn_message(int bug) =>
+        AssertTornWriteLosesTheInterrupt(Build(v => v[bug] = true), known: false);
+
+    /// <summary>F6: the reference writes a non-maskable MSI directly, as upstream does.</summary>
+    [Fact]
+    public void Reference_writes_a_non_maskable_msi_directly_and_labels_the_loss_known_F6() =>
+        AssertTornWriteLosesTheInterrupt(Build(null, maskable: false), known: true);
+
+    private static void AssertTornWriteLosesTheInterrupt(Setup s, bool known)
     {
-        var s = Build(v => v[bug] = true);
         var m = s.M;
         var t = Mover(s);
         StepUntil(m, t, "pci_write_msg_msi.address_hi");
         var msg = m.Pci.Devices[0].Msi!.Message;
         Assert.Equal((s.To, s.Old.vector), (msg.DestCpu, msg.Vector));
         AssertFired(m, "I-V8");
+        var judge = new Model.Verdict.Judge();
+        var v8 = InvariantCatalog.All.Single(c => c.Id == "I-V8").Run(m).Single();
+        Assert.Equal(known ? "KNOWN F6" : "VIOLATION", judge.Classify(m, v8).Label);
+        Assert.Equal(known, m.Diagnostics.Items.Any(x => x.Rule == "msi_set_affinity"
+            && x.Message == Model.Verdict.Judge.TornMessageText(s.Irq.Irq, "d", s.To, s.Old.vector)));
 
         Assert.Equal(Errno.Ok, Raise(m, 0, 0));
         Finish(m, t);
