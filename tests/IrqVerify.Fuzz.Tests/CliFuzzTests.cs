@@ -35,4 +35,30 @@ public class CliFuzzTests
         Assert.Contains("3 call(s), 1 parallel group(s)", o.ToString());
         File.Delete(f);
     }
+
+    /// <summary>Verify finding (seed 1, I-X10): the driver's xen_irq_lateeoi, with no event delivered
+    /// since the last one, runs while an upcall on vCPU1 holds the claim for the next event and
+    /// releases it. The kernel carries that out without a WARN; the model reports the unbalanced EOI
+    /// as misuse, so the run passes and fails only with --strict.</summary>
+    [Fact]
+    public void An_unbalanced_late_eoi_that_releases_an_upcalls_claim_is_caller_misuse()
+    {
+        string f = Path.Combine(Path.GetTempPath(), "irqverify-lateeoi-" + Environment.ProcessId + ".irq");
+        File.WriteAllText(f, "port0 = evtchn_alloc_unbound()\nirq1 = bind_evtchn_to_irq_lateeoi(port0)\nrequest_irq(irq1)\nxen_vcpu_offline(0)\nxen_send(port0)\n" +
+                             "#@parallel 2 schedule=1,1,1\nn5 = xen_irq_lateeoi(irq1, normal)\nxen_upcall(1)\n");
+        try
+        {
+            var o = new StringWriter();
+            Assert.Equal(0, Cli.Program.Run(["fuzz", "--replay", f], o, new StringWriter()));
+            Assert.Contains("MISUSE I-X10: irq 24: claim released before its late EOI", o.ToString());
+            Assert.Contains("xen_irq_lateeoi(irq 24): no event was delivered since the last late EOI", o.ToString());
+            var strict = new StringWriter();
+            Assert.Equal(1, Cli.Program.Run(["fuzz", "--replay", f, "--strict"], strict, new StringWriter()));
+            Assert.Contains("FAIL: I-X10", strict.ToString());
+        }
+        finally
+        {
+            File.Delete(f);
+        }
+    }
 }

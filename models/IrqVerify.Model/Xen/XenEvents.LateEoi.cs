@@ -11,12 +11,20 @@ public sealed partial class XenEvents
         get { int c = 0; while ((1L << c) < Hz << 2) c++; return c; }
     }
 
-    /// <summary>xen_irq_lateeoi(irq, flags) from the driver on the current vCPU.</summary>
+    /// <summary>
+    /// xen_irq_lateeoi(irq, flags) from the driver on the current vCPU. One late EOI answers one
+    /// delivered event. Called when no event was delivered since the last one while an upcall holds
+    /// the claim for the next (is_active set, not yet acked), it releases that claim ("is_active
+    /// hasn't been reset yet, do it now") and nothing WARNs: the driver's unbalanced EOI, reported
+    /// as misuse of I-X10, which the kernel carries out.
+    /// </summary>
     public IEnumerable<Sched> XenIrqLateeoi(int irq, bool spurious, OpResult r)
     {
         yield return Sched.At("xen_irq_lateeoi");
         var info = InfoForIrq(irq);
         if (info is null) { r.Fail(Errno.EINVAL); yield break; }
+        if (info.LateEoi && info.IsActive && !info.EoiCycleOpen && !info.OnEoiList)
+            M.Misuse("I-X10", $"xen_irq_lateeoi(irq {irq}): no event was delivered since the last late EOI; it releases the claim an upcall holds for the next one");
         LateeoiLocked(info, spurious);
         r.Set(info.SpuriousCnt);
     }
