@@ -18,7 +18,7 @@ public sealed class ScenarioOutcome
     public required IReadOnlyList<FoundViolation> Failures { get; init; }
     /// <summary>Findings the program's own caller misuse explains (the kernel's WARN), when not strict.</summary>
     public required IReadOnlyList<FoundViolation> Excused { get; init; }
-    /// <summary>Known upstream behaviour (F1..F5), when not strict.</summary>
+    /// <summary>Known upstream behaviour (F1..F7), when not strict.</summary>
     public required IReadOnlyList<FoundViolation> Known { get; init; }
 
     public bool Ok => Crash is null && Failures.Count == 0;

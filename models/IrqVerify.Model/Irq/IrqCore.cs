@@ -499,4 +499,17 @@ public sealed class IrqCore(Machine m)
     {
         if (d.Action is not null) d.AwaitingHandler = true;
     }
+
+    /// <summary>
+    /// F7: an interrupt for a managed irq sent to <paramref name="cpu"/>, offline, while its restart
+    /// at CPU online waits for the driver's enable_irq (irq_startup_managed only decrements a depth
+    /// above 1, 6.16+). irq_restore_affinity_of_irq returns after irq_startup_managed, so nothing
+    /// moved the vector off the CPU that went down, and the interrupt never reaches the core to be
+    /// left IRQS_PENDING for the resend at enable_irq. The INFO is what the verdict recognises.
+    /// </summary>
+    public void NoteDeferredRestartLoss(IrqDesc d, int cpu, bool cpuOnline)
+    {
+        if (cpuOnline || !d.Managed || d.Action is null || d.Started || d.ManagedShutdown || d.DisableDepth == 0) return;
+        m.Info("irq_startup_managed", Verdict.Judge.DeferredRestartLossText(d.Irq, cpu));
+    }
 }

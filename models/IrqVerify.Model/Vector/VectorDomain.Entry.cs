@@ -76,7 +76,11 @@ public sealed partial class VectorDomain
         // sends there is lost, but nobody owes a handler run for it.
         if (d.DeviceQuiesced)
             _m.Misuse("apic_raise", $"irq {irq} raised while a managed irq shut down with its last CPU{(d.ManagedRestart ? " and not yet restarted" : "")}: the driver must quiesce the device first");
-        else _m.Irq.NoteRaised(d);
+        else
+        {
+            _m.Irq.NoteRaised(d);
+            _m.Irq.NoteDeferredRestartLoss(d, a.HwCpu, IsOnline(a.HwCpu));
+        }
         Deliver(a.HwCpu, a.HwVector);
         return Errno.Ok;
     }

@@ -17,7 +17,7 @@ namespace IrqVerify.Model.Verdict;
 /// A misuse reported under a function name was refused and changed nothing, so it taints nothing.
 /// The taint follows the damage: an irq named by a finding already classed as misuse (the leaked
 /// irq 24 rewrote the MSI-X entry that now belongs to irq 25) is outside the contract too.</para>
-/// <para>Known upstream behaviour: <see cref="KnownFindings"/> F1..F6, recognised from the state
+/// <para>Known upstream behaviour: <see cref="KnownFindings"/> F1..F7, recognised from the state
 /// and from the INFO lines the model writes where Linux loses the interrupt.</para>
 /// </summary>
 public sealed partial class Judge
@@ -119,7 +119,8 @@ public sealed partial class Judge
             case "I-V8" or "I-G2":
                 if (IrqOf(v) is not { } lost) return null;
                 if (_f1Irqs.Contains(lost)) return KnownFindings.F1;
-                return LoggedLoss(m.Diagnostics.Items, lost) ?? StaleStart(m, lost) ?? TornMessage(m.Diagnostics.Items, v, lost);
+                return LoggedLoss(m.Diagnostics.Items, lost) ?? StaleStart(m, lost) ?? TornMessage(m.Diagnostics.Items, v, lost)
+                    ?? (v.Id == "I-G2" ? DeferredRestartLoss(m.Diagnostics.Items, lost) : null);
             case "I-V11":
                 if (IrqOf(v) is not { } na) return null;
                 return m.Irqs[na] is { Activated: false } ? KnownFindings.F2 : StaleStart(m, na);
@@ -168,6 +169,20 @@ public sealed partial class Judge
     public static string StaleStartText(int irq, int cpu) =>
         $"irq {irq}: started aimed at offline CPU{cpu}: no online CPU had a free vector and the -ENOSPC is dropped";
 
+    /// <summary>F7: the model logged that an interrupt of this irq went to an offline CPU while its
+    /// managed restart waited for enable_irq.</summary>
+    private static KnownFinding? DeferredRestartLoss(IReadOnlyList<Diagnostic> diags, int irq)
+    {
+        foreach (var d in diags)
+            if (d.Rule == "irq_startup_managed" && DeferredRestartLine().Match(d.Message) is { Success: true } g && int.Parse(g.Groups[1].Value) == irq)
+                return KnownFindings.F7;
+        return null;
+    }
+
+    /// <summary>The INFO that marks F7, written where the interrupt is sent to the offline CPU.</summary>
+    public static string DeferredRestartLossText(int irq, int cpu) =>
+        $"irq {irq}: interrupt sent to offline CPU{cpu}: the managed irq's restart waits for enable_irq and nothing moved its vector";
+
     /// <summary>F6: the model logged that this irq's non-maskable MSI was rewritten in one update; an
     /// I-V8 must name the torn pair that update exposes, a lost interrupt (I-G2) is the irq's.</summary>
     private static KnownFinding? TornMessage(IReadOnlyList<Diagnostic> diags, Violation v, int irq)
@@ -199,6 +214,9 @@ public sealed partial class Judge
 
     [GeneratedRegex(@"^irq (\d+): multi-MSI vector \d+ of \w+ is live but only irq \d+, not activated, writes the block's message$")]
     private static partial Regex UnwrittenBlockMessage();
+
+    [GeneratedRegex(@"^irq (\d+): interrupt sent to offline CPU\d+: the managed irq's restart waits for enable_irq")]
+    private static partial Regex DeferredRestartLine();
 
     [GeneratedRegex(@"^irq (\d+): non-maskable MSI of \w+ rewritten directly: (cpu\d+/0x[0-9a-f]+) is live")]
     private static partial Regex TornMessageLine();

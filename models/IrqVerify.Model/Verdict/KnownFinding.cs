@@ -28,7 +28,10 @@ public static class KnownFindings
     public static readonly KnownFinding F6 = new("F6", "a non-maskable MSI is retargeted in one unsafe update",
         "upstream: msi_set_affinity takes the direct write when !irqd_can_reserve, and reservation mode is only set for maskable MSI, so the careful path never runs where it is needed (since b56ebe7c896d)");
 
-    public static IReadOnlyList<KnownFinding> All { get; } = [F1, F2, F3, F4, F5, F6];
+    public static readonly KnownFinding F7 = new("F7", "a managed irq disabled across CPU hotplug keeps its dead CPU's vector until enable_irq",
+        "upstream (6.16+): irq_startup_managed only takes a depth level off a disabled irq, irq_restore_affinity_of_irq returns without moving it, so an interrupt before enable_irq goes to the offline CPU and is lost");
+
+    public static IReadOnlyList<KnownFinding> All { get; } = [F1, F2, F3, F4, F5, F6, F7];
 
     public static KnownFinding? Find(string id) => All.FirstOrDefault(f => f.Id == id);
 }
