@@ -159,10 +159,16 @@ public sealed partial class Judge
     {
         var d = m.Irqs[irq];
         if (d is not { Started: true, Chip: { } chip } || d.EffectiveAffinity.IsSubsetOf(chip.OnlineCpus)) return null;
-        foreach (var x in m.Diagnostics.Items)
-            if (x.Rule == "irq_startup" && StaleStartMessage().Match(x.Message) is { Success: true } g && int.Parse(g.Groups[1].Value) == irq)
-                return KnownFindings.F5;
-        return null;
+        return Logged(m.Diagnostics.Items, "irq_startup", StaleStartMessage(), irq) ? KnownFindings.F5 : null;
+    }
+
+    /// <summary>The model wrote an INFO under <paramref name="rule"/> whose text <paramref name="line"/>
+    /// matches with <paramref name="irq"/> as its first group.</summary>
+    private static bool Logged(IReadOnlyList<Diagnostic> diags, string rule, Regex line, int irq)
+    {
+        foreach (var d in diags)
+            if (d.Rule == rule && line.Match(d.Message) is { Success: true } g && int.Parse(g.Groups[1].Value) == irq) return true;
+        return false;
     }
 
     /// <summary>The INFO that marks F5, written by irq_startup when the started irq still targets an offline CPU.</summary>
@@ -171,13 +177,8 @@ public sealed partial class Judge
 
     /// <summary>F7: the model logged that an interrupt of this irq went to an offline CPU while its
     /// managed restart waited for enable_irq.</summary>
-    private static KnownFinding? DeferredRestartLoss(IReadOnlyList<Diagnostic> diags, int irq)
-    {
-        foreach (var d in diags)
-            if (d.Rule == "irq_startup_managed" && DeferredRestartLine().Match(d.Message) is { Success: true } g && int.Parse(g.Groups[1].Value) == irq)
-                return KnownFindings.F7;
-        return null;
-    }
+    private static KnownFinding? DeferredRestartLoss(IReadOnlyList<Diagnostic> diags, int irq) =>
+        Logged(diags, "irq_startup_managed", DeferredRestartLine(), irq) ? KnownFindings.F7 : null;
 
     /// <summary>The INFO that marks F7, written where the interrupt is sent to the offline CPU.</summary>
     public static string DeferredRestartLossText(int irq, int cpu) =>
