@@ -61,4 +61,26 @@ public class CliFuzzTests
             File.Delete(f);
         }
     }
+
+    /// <summary>Verify finding (seed 5, I-G2): the device raises a managed irq while enable_irq's
+    /// startup has not yet moved its vector off the CPU that went down. Linux loses that interrupt
+    /// too: known finding F7, and with --strict a failure.</summary>
+    [Fact]
+    public void An_interrupt_during_the_deferred_managed_startup_is_known_F7()
+    {
+        string f = Path.Combine(Path.GetTempPath(), "irqverify-f7-" + Environment.ProcessId + ".irq");
+        File.WriteAllText(f, "cpu_offline(0)\nirq1 = vector_alloc({0,2}, managed)\nvector_activate(irq1)\ncpu_offline(2)\nrequest_irq(irq1)\ndisable_irq(irq1)\n" +
+                             "#@parallel 3 schedule=0,2,2,0,2,2\ncpu_online(0)\napic_raise(irq1)\nenable_irq(irq1)\n");
+        try
+        {
+            var o = new StringWriter();
+            Assert.Equal(0, Cli.Program.Run(["fuzz", "--replay", f], o, new StringWriter()));
+            Assert.Contains("KNOWN F7 I-G2: irq 24: an interrupt was raised but its handler never ran", o.ToString());
+            Assert.Equal(1, Cli.Program.Run(["fuzz", "--replay", f, "--strict"], new StringWriter(), new StringWriter()));
+        }
+        finally
+        {
+            File.Delete(f);
+        }
+    }
 }

@@ -501,15 +501,17 @@ public sealed class IrqCore(Machine m)
     }
 
     /// <summary>
-    /// F7: an interrupt for a managed irq sent to <paramref name="cpu"/>, offline, while its restart
-    /// at CPU online waits for the driver's enable_irq (irq_startup_managed only decrements a depth
-    /// above 1, 6.16+). irq_restore_affinity_of_irq returns after irq_startup_managed, so nothing
-    /// moved the vector off the CPU that went down, and the interrupt never reaches the core to be
-    /// left IRQS_PENDING for the resend at enable_irq. The INFO is what the verdict recognises.
+    /// F7: an interrupt for a requested managed irq, not started and not in managed shutdown, sent to
+    /// <paramref name="cpu"/>, offline. Its vector went down with the CPU (migrate_one_irq skips an
+    /// unstarted irq) and only irq_startup moves it; since 6.16 the restart at CPU online waits for the
+    /// driver's enable_irq when it had disabled the irq (irq_startup_managed only takes a depth level
+    /// off; irq_restore_affinity_of_irq returns), and the interrupt may come before or during that
+    /// startup. It never reaches the core to be left IRQS_PENDING for the resend. The INFO is what
+    /// the verdict recognises.
     /// </summary>
     public void NoteDeferredRestartLoss(IrqDesc d, int cpu, bool cpuOnline)
     {
-        if (cpuOnline || !d.Managed || d.Action is null || d.Started || d.ManagedShutdown || d.DisableDepth == 0) return;
+        if (cpuOnline || !d.Managed || d.Action is null || d.Started || d.ManagedShutdown) return;
         m.Info("irq_startup_managed", Verdict.Judge.DeferredRestartLossText(d.Irq, cpu));
     }
 }

@@ -175,14 +175,14 @@ public sealed partial class Judge
     public static string StaleStartText(int irq, int cpu) =>
         $"irq {irq}: started aimed at offline CPU{cpu}: no online CPU had a free vector and the -ENOSPC is dropped";
 
-    /// <summary>F7: the model logged that an interrupt of this irq went to an offline CPU while its
-    /// managed restart waited for enable_irq.</summary>
+    /// <summary>F7: the model logged that an interrupt of this irq went to an offline CPU before its
+    /// managed restart moved the vector.</summary>
     private static KnownFinding? DeferredRestartLoss(IReadOnlyList<Diagnostic> diags, int irq) =>
         Logged(diags, "irq_startup_managed", DeferredRestartLine(), irq) ? KnownFindings.F7 : null;
 
     /// <summary>The INFO that marks F7, written where the interrupt is sent to the offline CPU.</summary>
     public static string DeferredRestartLossText(int irq, int cpu) =>
-        $"irq {irq}: interrupt sent to offline CPU{cpu}: the managed irq's restart waits for enable_irq and nothing moved its vector";
+        $"irq {irq}: interrupt sent to offline CPU{cpu}: the managed irq is not started again yet and nothing moved its vector";
 
     /// <summary>F6: the model logged that this irq's non-maskable MSI was rewritten in one update; an
     /// I-V8 must name the torn pair that update exposes, a lost interrupt (I-G2) is the irq's.</summary>
@@ -216,7 +216,7 @@ public sealed partial class Judge
     [GeneratedRegex(@"^irq (\d+): multi-MSI vector \d+ of \w+ is live but only irq \d+, not activated, writes the block's message$")]
     private static partial Regex UnwrittenBlockMessage();
 
-    [GeneratedRegex(@"^irq (\d+): interrupt sent to offline CPU\d+: the managed irq's restart waits for enable_irq")]
+    [GeneratedRegex(@"^irq (\d+): interrupt sent to offline CPU\d+: the managed irq is not started again yet")]
     private static partial Regex DeferredRestartLine();
 
     [GeneratedRegex(@"^irq (\d+): non-maskable MSI of \w+ rewritten directly: (cpu\d+/0x[0-9a-f]+) is live")]

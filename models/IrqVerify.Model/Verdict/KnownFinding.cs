@@ -29,7 +29,7 @@ public static class KnownFindings
         "upstream: msi_set_affinity takes the direct write when !irqd_can_reserve, and reservation mode is only set for maskable MSI, so the careful path never runs where it is needed (since b56ebe7c896d)");
 
     public static readonly KnownFinding F7 = new("F7", "a managed irq disabled across CPU hotplug keeps its dead CPU's vector until enable_irq",
-        "upstream (6.16+): irq_startup_managed only takes a depth level off a disabled irq, irq_restore_affinity_of_irq returns without moving it, so an interrupt before enable_irq goes to the offline CPU and is lost");
+        "upstream (6.16+): irq_startup_managed only takes a depth level off a disabled irq, irq_restore_affinity_of_irq returns without moving it, so an interrupt before (or during) the startup at enable_irq goes to the offline CPU and is lost");
 
     public static IReadOnlyList<KnownFinding> All { get; } = [F1, F2, F3, F4, F5, F6, F7];
 
