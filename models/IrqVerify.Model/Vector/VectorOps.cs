@@ -78,12 +78,14 @@ public static class VectorOps
     {
         yield return Sched.Under("irq_domain_deactivate_irq", LockRef.VectorLock);
         if (ApicDesc(m, irq) is not { } d) { r.Fail(Errno.EINVAL); yield break; }
-        // The domain op is only called after irq_shutdown (irq_shutdown_and_deactivate, free paths):
-        // deactivating a started irq pulls the vector from under a live handler (lost interrupts,
-        // I-G2). Caller misuse, refused like vector_free with a handler, so the state stays sound.
-        if (d.Started)
+        // The domain op is only called after irq_shutdown, from free_irq or the managed shutdown
+        // (irq_shutdown_and_deactivate) or the MSI teardown: deactivating a started or requested irq
+        // pulls the vector from under its handler, and an interrupt pending on it is lost (I-G2).
+        // Caller misuse, refused like vector_free with a handler, so the state stays sound.
+        if (d.Started || d.Action is not null)
         {
-            m.Misuse("vector_deactivate", $"irq {irq} deactivated while started (irq_domain_deactivate_irq needs irq_shutdown first)");
+            string why = d.Started ? "while started" : "while a handler is requested";
+            m.Misuse("vector_deactivate", $"irq {irq} deactivated {why} (irq_domain_deactivate_irq runs only after irq_shutdown)");
             r.Fail(Errno.EBUSY);
             yield break;
         }

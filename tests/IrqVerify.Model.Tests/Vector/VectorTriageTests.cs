@@ -25,6 +25,21 @@ public class VectorTriageTests
         Assert.Equal(1, d.Invocations);
     }
 
+    /// <summary>I-G2 finding (verify 600 s, seed 3): a requested managed irq that is not started (its
+    /// restart waits for enable_irq) with an interrupt pending on its vector: a raw deactivate would
+    /// drop it. The domain op runs only after irq_shutdown, so it is refused as misuse here too, and
+    /// the interrupt is handled once enable_irq starts the irq.</summary>
+    [Fact]
+    public void Deactivating_a_requested_irq_that_is_not_started_is_misuse_and_refused()
+    {
+        var (m, r) = Run("irq = vector_alloc({0,2}, managed)\ncpu_offline(0)\ncpu_offline(2)\nrequest_irq(irq)\ndisable_irq(irq)\ncpu_online(0)\n" +
+                         "vector_activate(irq)\napic_raise(irq)\nvector_deactivate(irq)\nenable_irq(irq)\n");
+        var misuse = Assert.Single(m.Diagnostics.Items, d => d.Severity == Severity.Misuse);
+        Assert.Equal("irq 24 deactivated while a handler is requested (irq_domain_deactivate_irq runs only after irq_shutdown)", misuse.Message);
+        Assert.True(r.Ok, string.Join("\n", r.Violations));
+        Assert.Equal(1, m.Irqs[24]!.Invocations);
+    }
+
     /// <summary>I-V11 + I-V16 finding: the same misuse followed by cpu_offline no longer leaves a
     /// started irq without a vector on the dead CPU.</summary>
     [Fact]
