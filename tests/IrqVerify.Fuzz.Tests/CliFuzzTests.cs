@@ -25,15 +25,30 @@ public class CliFuzzTests
         Assert.Contains("--budget: bad duration 'soon'", e.ToString());
     }
 
+    /// <summary>Runs `irqverify fuzz --replay` (plus <paramref name="extra"/>) on a program written to a
+    /// temporary file: its exit code and output.</summary>
+    private static (int Code, string Out) Replay(string name, string program, params string[] extra)
+    {
+        string f = Path.Combine(Path.GetTempPath(), $"irqverify-{name}-{Environment.ProcessId}.irq");
+        File.WriteAllText(f, program);
+        try
+        {
+            var o = new StringWriter();
+            int code = Cli.Program.Run(["fuzz", "--replay", f, .. extra], o, new StringWriter());
+            return (code, o.ToString());
+        }
+        finally
+        {
+            File.Delete(f);
+        }
+    }
+
     [Fact]
     public void Replay_honours_parallel_groups_and_reports_clean_programs()
     {
-        string f = Path.Combine(Path.GetTempPath(), "irqverify-replay-" + Environment.ProcessId + ".irq");
-        File.WriteAllText(f, "p = evtchn_alloc_unbound()\n#@parallel 2 schedule=0,1,0\nxen_send(p)\nxen_tick()\n");
-        var o = new StringWriter();
-        Assert.Equal(0, Cli.Program.Run(["fuzz", "--replay", f], o, new StringWriter()));
-        Assert.Contains("3 call(s), 1 parallel group(s)", o.ToString());
-        File.Delete(f);
+        var (code, text) = Replay("replay", "p = evtchn_alloc_unbound()\n#@parallel 2 schedule=0,1,0\nxen_send(p)\nxen_tick()\n");
+        Assert.Equal(0, code);
+        Assert.Contains("3 call(s), 1 parallel group(s)", text);
     }
 
     /// <summary>Verify finding (seed 1, I-X10): the driver's xen_irq_lateeoi, with no event delivered
@@ -43,23 +58,15 @@ public class CliFuzzTests
     [Fact]
     public void An_unbalanced_late_eoi_that_releases_an_upcalls_claim_is_caller_misuse()
     {
-        string f = Path.Combine(Path.GetTempPath(), "irqverify-lateeoi-" + Environment.ProcessId + ".irq");
-        File.WriteAllText(f, "port0 = evtchn_alloc_unbound()\nirq1 = bind_evtchn_to_irq_lateeoi(port0)\nrequest_irq(irq1)\nxen_vcpu_offline(0)\nxen_send(port0)\n" +
-                             "#@parallel 2 schedule=1,1,1\nn5 = xen_irq_lateeoi(irq1, normal)\nxen_upcall(1)\n");
-        try
-        {
-            var o = new StringWriter();
-            Assert.Equal(0, Cli.Program.Run(["fuzz", "--replay", f], o, new StringWriter()));
-            Assert.Contains("MISUSE I-X10: irq 24: claim released before its late EOI", o.ToString());
-            Assert.Contains("xen_irq_lateeoi(irq 24): no event was delivered since the last late EOI", o.ToString());
-            var strict = new StringWriter();
-            Assert.Equal(1, Cli.Program.Run(["fuzz", "--replay", f, "--strict"], strict, new StringWriter()));
-            Assert.Contains("FAIL: I-X10", strict.ToString());
-        }
-        finally
-        {
-            File.Delete(f);
-        }
+        const string program = "port0 = evtchn_alloc_unbound()\nirq1 = bind_evtchn_to_irq_lateeoi(port0)\nrequest_irq(irq1)\nxen_vcpu_offline(0)\nxen_send(port0)\n" +
+                               "#@parallel 2 schedule=1,1,1\nn5 = xen_irq_lateeoi(irq1, normal)\nxen_upcall(1)\n";
+        var (code, text) = Replay("lateeoi", program);
+        Assert.Equal(0, code);
+        Assert.Contains("MISUSE I-X10: irq 24: claim released before its late EOI", text);
+        Assert.Contains("xen_irq_lateeoi(irq 24): no event was delivered since the last late EOI", text);
+        var (strictCode, strict) = Replay("lateeoi", program, "--strict");
+        Assert.Equal(1, strictCode);
+        Assert.Contains("FAIL: I-X10", strict);
     }
 
     /// <summary>Verify finding (seed 5, I-G2): the device raises a managed irq while enable_irq's
@@ -68,19 +75,11 @@ public class CliFuzzTests
     [Fact]
     public void An_interrupt_during_the_deferred_managed_startup_is_known_F7()
     {
-        string f = Path.Combine(Path.GetTempPath(), "irqverify-f7-" + Environment.ProcessId + ".irq");
-        File.WriteAllText(f, "cpu_offline(0)\nirq1 = vector_alloc({0,2}, managed)\nvector_activate(irq1)\ncpu_offline(2)\nrequest_irq(irq1)\ndisable_irq(irq1)\n" +
-                             "#@parallel 3 schedule=0,2,2,0,2,2\ncpu_online(0)\napic_raise(irq1)\nenable_irq(irq1)\n");
-        try
-        {
-            var o = new StringWriter();
-            Assert.Equal(0, Cli.Program.Run(["fuzz", "--replay", f], o, new StringWriter()));
-            Assert.Contains("KNOWN F7 I-G2: irq 24: an interrupt was raised but its handler never ran", o.ToString());
-            Assert.Equal(1, Cli.Program.Run(["fuzz", "--replay", f, "--strict"], new StringWriter(), new StringWriter()));
-        }
-        finally
-        {
-            File.Delete(f);
-        }
+        const string program = "cpu_offline(0)\nirq1 = vector_alloc({0,2}, managed)\nvector_activate(irq1)\ncpu_offline(2)\nrequest_irq(irq1)\ndisable_irq(irq1)\n" +
+                               "#@parallel 3 schedule=0,2,2,0,2,2\ncpu_online(0)\napic_raise(irq1)\nenable_irq(irq1)\n";
+        var (code, text) = Replay("f7", program);
+        Assert.Equal(0, code);
+        Assert.Contains("KNOWN F7 I-G2: irq 24: an interrupt was raised but its handler never ran", text);
+        Assert.Equal(1, Replay("f7", program, "--strict").Code);
     }
 }
