@@ -82,4 +82,17 @@ public class CliFuzzTests
         Assert.Contains("KNOWN F7 I-G2: irq 24: an interrupt was raised but its handler never ran", text);
         Assert.Equal(1, Replay("f7", program, "--strict").Code);
     }
+
+    /// <summary>Verify finding (seed 3, I-V1 + I-G2): request_irq's startup chose CPU2 for the irq
+    /// stranded on offline CPU0, then CPU2 went offline before the vector was assigned. Linux runs the
+    /// whole startup under desc->lock with interrupts off, so stop_machine cannot start in between;
+    /// the model now holds the descriptor lock across it and the program is clean.</summary>
+    [Fact]
+    public void Cpu_offline_cannot_run_inside_request_irqs_startup()
+    {
+        var (code, text) = Replay("startup-offline", "irq0 = vector_alloc({0,2}, none)\nvector_activate(irq0)\ncpu_offline(0)\n" +
+                                  "#@parallel 2 schedule=1,1\ncpu_offline(2)\nrequest_irq(irq0)\ncpu_online(0)\napic_raise(irq0)\n", "--strict");
+        Assert.Equal(0, code);
+        Assert.Contains("OK: no violation", text);
+    }
 }

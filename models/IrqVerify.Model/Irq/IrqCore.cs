@@ -86,6 +86,19 @@ public sealed class IrqCore(Machine m)
         m.Info("irq_startup", Verdict.Judge.StaleStartText(d.Irq, d.EffectiveAffinity.First));
     }
 
+    /// <summary>
+    /// irq_startup as __setup_irq and enable_irq run it: under desc->lock with interrupts off from
+    /// the first step to the last, so the CPU cannot enter stop_machine's stopper in between and a
+    /// CPU offline cannot run inside the startup (its affinity choice and the vector assignment).
+    /// </summary>
+    private IEnumerable<Sched> StartupLocked(IrqDesc d, OpResult r, bool force)
+    {
+        var desc = LockRef.Desc(d.Irq);
+        m.Acquire(desc);
+        foreach (var s in Startup(d, r, force)) yield return s;
+        m.Release(desc);
+    }
+
     /// <summary>check_irq_resend (IRQ_RESEND, which every caller of irq_startup passes: request_irq,
     /// enable_irq, irq_startup_managed): an interrupt that arrived while the irq was disabled or shut
     /// down (IRQS_PENDING) is retriggered now that it runs again.</summary>
@@ -246,7 +259,7 @@ public sealed class IrqCore(Machine m)
         // __setup_irq → irq_activate, then irq_startup: irq_setup_affinity before __irq_startup
         // (IRQCHIP_AFFINITY_PRE_STARTUP, as the x86 PCI/MSI chips have), then enable.
         var started = new OpResult();
-        foreach (var s in Startup(d, started)) yield return s;
+        foreach (var s in StartupLocked(d, started, force: false)) yield return s;
         if (!started.Ok)
         {
             d.Action = null;
@@ -361,7 +374,7 @@ public sealed class IrqCore(Machine m)
             yield break;
         }
         var started = new OpResult();
-        foreach (var s in Startup(d, started, force: true)) yield return s;
+        foreach (var s in StartupLocked(d, started, force: true)) yield return s;
         if (started.Ok) r.Set(d.DisableDepth); else r.Fail(started.Error);
     }
 
