@@ -522,9 +522,9 @@ public sealed class IrqCore(Machine m)
     /// startup. It never reaches the core to be left IRQS_PENDING for the resend. The INFO is what
     /// the verdict recognises.
     /// </summary>
-    public void NoteDeferredRestartLoss(IrqDesc d, int cpu, bool cpuOnline)
+    public void NoteDeferredRestartLoss(IrqDesc d, int cpu)
     {
-        if (cpuOnline || !d.Managed || d.Action is null || d.Started || d.ManagedShutdown) return;
+        if (!d.Managed || d.Action is null || d.Started || d.ManagedShutdown || d.Chip is not { } chip || chip.OnlineCpus.Contains(cpu)) return;
         m.Info("irq_startup_managed", Verdict.Judge.DeferredRestartLossText(d.Irq, cpu));
     }
 }

@@ -70,7 +70,7 @@ public sealed partial class PciBus
             for (int k = 0; k < initialized; k++)
             {
                 yield return Sched.Under("msi_init_virq", LockRef.VectorLock);
-                e = InitVirq(dev, desc, k, canReserve);
+                e = InitVirq(desc, k, canReserve);
                 if (e != Errno.Ok) { r.Fail(e); yield break; }
             }
             allocated++;
@@ -133,7 +133,7 @@ public sealed partial class PciBus
     /// CPU in managed shutdown. Then activate (in reservation mode: reserve, then mark not activated
     /// so request_irq activates for real).
     /// </summary>
-    private Errno InitVirq(PciDevice dev, MsiDescriptor desc, int k, bool canReserve)
+    private Errno InitVirq(MsiDescriptor desc, int k, bool canReserve)
     {
         var d = m.Irqs[desc.Irq + k]!;
         if (!canReserve)

@@ -95,7 +95,7 @@ public sealed partial class PciBus
             return;
         }
         m.Trace?.Effect($"{dev.Name}: message {msg} -> cpu{cpu} vector 0x{vector:x2} (meant irq {meantIrq})");
-        if (meantIrq > 0 && m.Irqs[meantIrq] is { } target) m.Irq.NoteDeferredRestartLoss(target, cpu, m.Vector.OnlineMask.Contains(cpu));
+        if (meantIrq > 0 && m.Irqs[meantIrq] is { } target) m.Irq.NoteDeferredRestartLoss(target, cpu);
         m.Vector.Deliver(cpu, vector);
     }
 

@@ -79,7 +79,7 @@ public sealed partial class VectorDomain
         else
         {
             _m.Irq.NoteRaised(d);
-            _m.Irq.NoteDeferredRestartLoss(d, a.HwCpu, IsOnline(a.HwCpu));
+            _m.Irq.NoteDeferredRestartLoss(d, a.HwCpu);
         }
         Deliver(a.HwCpu, a.HwVector);
         return Errno.Ok;
