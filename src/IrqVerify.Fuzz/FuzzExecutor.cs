@@ -38,7 +38,7 @@ public sealed class ExecResult
 /// but built for throughput: the reset is one swappable function, buffers are reused, and in the fast
 /// mode only <see cref="PerStepChecks"/> run after each operation (after each step inside a parallel
 /// group) while the whole catalogue runs once after the drain. Thorough mode checks every safety
-/// invariant after every step.
+/// invariant after every step. Every round is incremental (<see cref="IncrementalChecker"/>).
 /// </summary>
 public sealed class FuzzExecutor
 {
@@ -50,11 +50,12 @@ public sealed class FuzzExecutor
         Variants = variants;
         Reset = RestoreBoot;
         var all = catalogue ?? InvariantCatalog.All;
-        _safety = all.Where(c => c.Kind == InvariantKind.Safety).ToArray();
+        var safety = all.Where(c => c.Kind == InvariantKind.Safety).ToArray();
         _eventual = all.Where(c => c.Kind == InvariantKind.Eventual).ToArray();
         PerStepChecks = all.Where(c => c.Kind == InvariantKind.Safety && CheapIds.Contains(c.Id)).ToArray();
         _afterStep = OnStep;
-        _incremental = new IncrementalChecker(_safety);
+        _incremental = new IncrementalChecker(safety);
+        _incrementalCheap = new IncrementalChecker(PerStepChecks);
     }
 
     /// <summary>
@@ -108,12 +109,13 @@ public sealed class FuzzExecutor
     private readonly Judge _judge = new();
     private readonly HashSet<Violation> _judged = new();
 
-    public InvariantCheck[] PerStepChecks { get; set; }
-    private readonly InvariantCheck[] _safety;
+    public InvariantCheck[] PerStepChecks { get; }
     private readonly InvariantCheck[] _eventual;
     private readonly Action<ModelThread> _afterStep;
-    /// <summary>Thorough mode's round after each step: re-checks only what the step can have changed.</summary>
-    private readonly IncrementalChecker _incremental;
+    /// <summary>Rounds of every safety check (thorough mode after each step; both modes at the end),
+    /// and of the cheap ones (fast mode after each operation): each re-runs only the checks reading
+    /// a part of the machine the step changed, and reports what the full round would.</summary>
+    private readonly IncrementalChecker _incremental, _incrementalCheap;
 
     private readonly ExecResult _result = new();
     private readonly List<Violation> _scratch = new();
@@ -135,7 +137,7 @@ public sealed class FuzzExecutor
         if (Thorough) { _judge.Reset(); _judged.Clear(); }
         var m = _m = Reset();
         if (_bound.Length < p.Calls.Count) _bound = new long[p.Calls.Count];
-        var checks = Thorough ? _safety : PerStepChecks;
+        var checks = Thorough ? _incremental : _incrementalCheap;
         _call = 0;
         Check(m, checks, 0);
         m.AfterStep = Thorough ? _afterStep : null;
@@ -179,7 +181,7 @@ public sealed class FuzzExecutor
         m.AfterStep = null;
         _call = p.Calls.Count;
         m.Drain();
-        Check(m, _safety, p.Calls.Count);
+        Check(m, _incremental, p.Calls.Count);
         Check(m, _eventual, p.Calls.Count);
         return _result;
     }
@@ -246,10 +248,7 @@ public sealed class FuzzExecutor
 
     private void OnStep(ModelThread t)
     {
-        if (!Thorough) { Check(_m!, PerStepChecks, _call); return; }
-        _scratch.Clear();
-        _incremental.Check(_m!, _scratch);
-        RecordFound(_m!, _call);
+        Check(_m!, Thorough ? _incremental : _incrementalCheap, _call);
     }
 
     private OpArgs Resolve(FuzzCall c)
@@ -261,6 +260,13 @@ public sealed class FuzzExecutor
 
     private static int CpuOf(OpSpec spec, OpArgs args) =>
         spec.CpuParam >= 0 ? (int)args[spec.CpuParam] : spec.IsEnvironment ? -1 : 0;
+
+    private void Check(Machine m, IncrementalChecker checks, int call)
+    {
+        _scratch.Clear();
+        checks.Check(m, _scratch);
+        RecordFound(m, call);
+    }
 
     private void Check(Machine m, InvariantCheck[] checks, int call)
     {

@@ -104,9 +104,9 @@ public sealed class EvtchnToIrq
                 {
                     var row = rows[_row];
                     if (row is null) continue;
-                    int c = _col + 1;
-                    while (c < RowSize && row[c] < 0) c++;
-                    if (c < RowSize) { _col = c; return true; }
+                    // Mapped entries are ≥ 0: a vectorized search over the row's rest.
+                    int k = row.AsSpan(_col + 1).IndexOfAnyInRange(0, int.MaxValue);
+                    if (k >= 0) { _col += 1 + k; return true; }
                 }
                 return false;
             }
@@ -136,8 +136,13 @@ public sealed class EvtchnToIrq
             var row = _rows[r];
             h.Add(row is not null);
             if (row is null) continue;
-            for (int c = 0; c < RowSize; c++)
-                if (row[c] >= 0) { h.Add(c); h.Add(row[c]); }
+            for (int c = 0; ; c++)
+            {
+                int k = row.AsSpan(c).IndexOfAnyInRange(0, int.MaxValue);
+                if (k < 0) break;
+                c += k;
+                h.Add(c); h.Add(row[c]);
+            }
         }
     }
 }
