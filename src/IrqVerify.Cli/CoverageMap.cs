@@ -4,9 +4,10 @@ using IrqVerify.Fuzz;
 namespace IrqVerify.Cli;
 
 /// <summary>
-/// The model copy in the CLI's output is instrumented by sharpfuzz (fuzz/InstrumentModel.targets),
-/// and its probes write through SharpFuzz's map pointer unconditionally: attach a private map before
-/// any command runs model code. `irqverify fuzz` reads that map as its code-edge feedback.
+/// `irqverify fuzz` runs in the load context whose model copy is instrumented by sharpfuzz
+/// (InstrumentedModel), and the probes write through SharpFuzz's map pointer unconditionally: attach a
+/// private map when this assembly loads, before the command runs model code. The fuzzer reads that map
+/// as its code-edge feedback. (In the default context, on the pristine model, the map is unused.)
 /// </summary>
 internal static class CoverageMap
 {

@@ -5,7 +5,17 @@ namespace IrqVerify.Cli;
 
 public static class Program
 {
-    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+    public static int Main(string[] args)
+    {
+        // With the instrumented model beside the tool, `fuzz` runs whole on it and every other
+        // command runs here, on the pristine model, handing only its fuzzing loops over (InstrumentedModel).
+        if (InstrumentedModel.Available)
+        {
+            if (args.Length > 0 && args[0] == "fuzz") return InstrumentedModel.RunCli(args, Console.Out, Console.Error);
+            Verify.FuzzBurst.Host = (request, progress) => InstrumentedModel.FuzzHost()(request, progress);
+        }
+        return Run(args, Console.Out, Console.Error);
+    }
 
     /// <summary>Entry point usable from tests: same exit codes as the process (0 clean, 1 found, 2 bad input).</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

@@ -99,14 +99,21 @@ public static class BenchRunner
         double dfsRate = dfsSchedules / dfsTime.TotalSeconds;
         w.WriteLine($"explorer: dfs on {s.Name}: {dfsRuns} runs, {dfsSchedules} schedules in {dfsTime.TotalSeconds:F2}s = {dfsRate,10:F0} schedules/s");
 
-        var table = new OpTable(FuzzMachines.Small());
-        var fr = new Fuzzer(new FuzzExecutor(table, new Variants())).Run(new FuzzOptions
+        // The fuzz figure users get: the loop in the context whose model carries SharpFuzz's probes
+        // (FuzzBurst.Host); beside it, when that is a second context, the same loop on the pristine
+        // model this process runs everything else on (domain features only): the probes' price.
+        var fuzzCfg = FuzzMachines.Small();
+        var request = new FuzzBurst.Request(1, seconds, long.MaxValue, fuzzCfg.ToJson(), [], null, false, null, [.. Repo.SeedDirs()], null);
+        var fr = FuzzBurst.Run(request, fuzzCfg, new Variants(), null);
+        string Coverage(FuzzBurst.Result r) => r.EdgeCoverage ? "SharpFuzz edges + domain features" : "domain features only, model not instrumented";
+        w.WriteLine($"fuzz: in-process on {fuzzCfg.Name} ({Coverage(fr)}): {fr.Execs} execs in {fr.Seconds:F2}s = {fr.ExecsPerSecond,10:F0} execs/s");
+        if (FuzzBurst.Host is not null)
         {
-            Seed = 1, Budget = TimeSpan.FromSeconds(seconds), Seeds = Findings.Seeds(table, Repo.SeedDirs()),
-        });
-        w.WriteLine($"fuzz: in-process on {table.Machine.Name}: {fr.Stats.Execs} execs in {fr.Stats.Elapsed.TotalSeconds:F2}s = {fr.Stats.ExecsPerSecond,10:F0} execs/s");
+            var pr = FuzzBurst.RunLocal(request, fuzzCfg, new Variants(), null);
+            w.WriteLine($"fuzz: in-process on {fuzzCfg.Name} ({Coverage(pr)}): {pr.Execs} execs in {pr.Seconds:F2}s = {pr.ExecsPerSecond,10:F0} execs/s");
+        }
         long rss = PeakRss.Bytes();
         w.WriteLine($"peak RSS: {PeakRss.Format(rss)}");
-        return new Figures(checked_, unchecked_, er.SchedulesPerSecond, fr.Stats.ExecsPerSecond, dfsRate, rss);
+        return new Figures(checked_, unchecked_, er.SchedulesPerSecond, fr.ExecsPerSecond, dfsRate, rss);
     }
 }

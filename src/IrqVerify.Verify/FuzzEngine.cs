@@ -40,39 +40,25 @@ public static class FuzzEngine
             File.WriteAllText(machinePath, cfg.ToJson() + "\n");
             return machinePath;
         }
-        var exec = new FuzzExecutor(table, v);
-        var fuzzer = new Fuzzer(exec, o.Strict);
-        var examples = Findings.Seeds(table, Repo.SeedDirs());
-        var corpus = o.Corpus is null ? null : Corpus.Open(o.Corpus, table);
-        var result = fuzzer.Run(new FuzzOptions
+        var request = new FuzzBurst.Request(o.Seed, o.Execs is null ? budget.TotalSeconds : null, o.Execs ?? long.MaxValue, cfg.ToJson(),
+            [.. o.Variants], o.DesignArg, o.Strict, o.Corpus, [.. Repo.SeedDirs()], null);
+        var result = FuzzBurst.Run(request, cfg, v, (execs, corpus, found, seconds) =>
+            progress?.Invoke(new EngineProgress(Name, execs, "execs", Math.Min(1, o.Execs is { } n ? (double)execs / n : seconds / budget.TotalSeconds), found,
+                $"corpus {corpus}, {(seconds > 0 ? execs / seconds : 0):F0}/s", false)));
+        foreach (var found in result.Failures)
         {
-            Seed = o.Seed,
-            Budget = o.Execs is null ? budget : null,
-            MaxExecs = o.Execs ?? long.MaxValue,
-            Seeds = corpus is null ? examples : corpus.Seeds(examples),
-            OnNewInput = corpus is null ? null : corpus.Add,
-            Progress = s => progress?.Invoke(new EngineProgress(Name, s.Execs, "execs", Math.Min(1, o.Execs is { } n ? (double)s.Execs / n : s.Elapsed / budget), failures.Count,
-                $"corpus {s.Corpus}, {s.ExecsPerSecond:F0}/s", false)),
-            OnFailure = f =>
-            {
-                corpus?.AddFinding(f.Input);
-                var ids = f.Ids.ToList();
-                if (!seen.Add(Ids.Key(ids))) return;
-                failures.Add(ReportOf(f, ids, table, v, MachineFile(), o));
-            },
-        });
-        string corpusNote = "";
-        if (corpus is not null)
-        {
-            var d = corpus.Distill(exec, groups: true);
-            corpusNote = $", corpus dir {o.Corpus}: read {corpus.Loaded}, added {corpus.Added} input(s) and {corpus.AddedFindings} finding(s), kept {d.Kept} after distilling ({d.Coverage} coverage bits)";
+            var f = FuzzBurst.ToFailure(found, table);
+            var ids = f.Ids.ToList();
+            if (!seen.Add(Ids.Key(ids))) continue;
+            failures.Add(ReportOf(f, ids, table, v, MachineFile(), o));
         }
-        string note = $"machine {cfg.Name}, seed {o.Seed}, corpus {result.Stats.Corpus}, {result.Stats.ExecsPerSecond:F0} execs/s" +
-                      (fuzzer.Excused > 0 ? $", {fuzzer.Excused} excused (caller misuse / known findings)" : "") + corpusNote;
-        progress?.Invoke(new EngineProgress(Name, result.Stats.Execs, "execs", 1, failures.Count, note, true));
-        var run = new EngineRun { Summary = new EngineSummary(Name, result.Stats.Execs, "execs", sw.Elapsed, failures.Count, note), Rerun = $"--execs {result.Stats.Execs}" };
+        string note = $"machine {cfg.Name}, seed {o.Seed}, corpus {result.Corpus}, {result.ExecsPerSecond:F0} execs/s" +
+                      (result.EdgeCoverage ? $", {result.Edges} SharpFuzz edges" : " (no edge coverage: the loaded model is not instrumented)") +
+                      (result.Excused > 0 ? $", {result.Excused} excused (caller misuse / known findings)" : "") + result.CorpusNote;
+        progress?.Invoke(new EngineProgress(Name, result.Execs, "execs", 1, failures.Count, note, true));
+        var run = new EngineRun { Summary = new EngineSummary(Name, result.Execs, "execs", sw.Elapsed, failures.Count, note), Rerun = $"--execs {result.Execs}" };
         run.Failures.AddRange(failures);
-        run.Cases.Add(new CaseSummary(Name, CaseName(cfg), result.Stats.Execs, "execs", sw.Elapsed, note));
+        run.Cases.Add(new CaseSummary(Name, CaseName(cfg), result.Execs, "execs", sw.Elapsed, note));
         return run;
     }
 
@@ -124,13 +110,11 @@ public static class FuzzEngine
     {
         var v = new Variants();
         v.TryEnable(variant);
-        var table = new OpTable(FuzzMachines.Small());
-        var r = new Fuzzer(new FuzzExecutor(table, v)).Run(new FuzzOptions
-        {
-            Seed = seed, Budget = budget, Seeds = Findings.Seeds(table, Repo.SeedDirs()), StopOnIds = AnyId,
-        });
+        var cfg = FuzzMachines.Small();
+        var r = FuzzBurst.Run(new FuzzBurst.Request(seed, budget.TotalSeconds, long.MaxValue, cfg.ToJson(), [variant], null, false, null,
+            [.. Repo.SeedDirs()], AnyId), cfg, v, null);
         if (r.Failures.Count == 0) return null;
         var f = r.Failures[0];
-        return new Detection(f.Ids, f.FoundAtExec, f.FoundAfter, $"exec {f.FoundAtExec}");
+        return new Detection(f.Signature.Split(','), f.FoundAtExec, TimeSpan.FromSeconds(f.FoundAfterSeconds), $"exec {f.FoundAtExec}");
     }
 }

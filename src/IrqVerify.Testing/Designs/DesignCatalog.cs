@@ -63,14 +63,16 @@ public static class DesignCatalog
                 yield return (Design)ctor.Invoke(null);
     }
 
-    /// <summary>Loads into the default context, so the design binds to the model already loaded;
-    /// an assembly of the same name already loaded is reused.</summary>
+    /// <summary>Loads into this code's load context, so the design binds to the model this code runs
+    /// (the tool's fuzzing loop runs in a second context, on the instrumented model); an assembly of
+    /// the same name already loaded there is reused.</summary>
     private static Assembly Load(string dll)
     {
         var name = AssemblyName.GetAssemblyName(dll);
-        foreach (var loaded in AppDomain.CurrentDomain.GetAssemblies())
+        var context = AssemblyLoadContext.GetLoadContext(typeof(DesignCatalog).Assembly) ?? AssemblyLoadContext.Default;
+        foreach (var loaded in context.Assemblies)
             if (AssemblyName.ReferenceMatchesDefinition(loaded.GetName(), name) && loaded.GetName().Name == name.Name) return loaded;
-        try { return AssemblyLoadContext.Default.LoadFromAssemblyPath(dll); }
+        try { return context.LoadFromAssemblyPath(dll); }
         catch (Exception e) when (e is BadImageFormatException or FileLoadException)
         {
             throw new ModelInputException(dll, 0, 0, $"not a loadable .NET assembly: {e.Message}");
