@@ -230,8 +230,13 @@ public sealed class FifoAbi : EvtchnAbi
     public override void Hash(ref StateHasher h)
     {
         var words = Words.AsSpan();
-        for (int p = 0; p < words.Length; p++)
-            if (words[p] != MaskedBit) { h.Add(p); h.Add(words[p]); }
+        for (int p = 0; ; p++)
+        {
+            int k = words[p..].IndexOfAnyExcept(MaskedBit);   // most ports: masked, nothing else
+            if (k < 0) break;
+            p += k;
+            h.Add(p); h.Add(words[p]);
+        }
         for (int c = 0; c < Ready.Length; c++)
         {
             h.Add(Ready[c]); h.Add(LoopReady[c]);

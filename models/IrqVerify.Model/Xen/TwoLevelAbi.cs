@@ -182,11 +182,13 @@ public sealed class TwoLevelAbi : EvtchnAbi
 
     public override void Hash(ref StateHasher h)
     {
-        for (int w = 0; w < Words; w++) { h.Add(Pending[w]); h.Add(MaskBits[w]); }
+        // Mostly clear (pending, per-vCPU binding) or mostly set (mask) bitmaps: sparse encoding.
+        h.AddSparse(Pending.AsSpan(), 0);
+        h.AddSparse(MaskBits.AsSpan(), ulong.MaxValue);
         for (int c = 0; c < PendingSel.Length; c++)
         {
             h.Add(PendingSel[c]); h.Add(CurWord[c]); h.Add(CurBit[c]);
-            foreach (ulong x in CpuEvtchnMask[c]) h.Add(x);
+            h.AddSparse(CpuEvtchnMask[c].AsSpan(), 0);
         }
     }
 

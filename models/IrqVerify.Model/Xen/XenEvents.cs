@@ -279,9 +279,9 @@ public sealed partial class XenEvents
         foreach (var i in Infos) if (i is not null) i.Hash(ref h);
         for (int c = 0; c < Vcpus; c++)
         {
-            foreach (int x in VirqToIrq[c]) h.Add(x);
-            foreach (int x in IpiToIrq[c]) h.Add(x);
-            foreach (int x in IpiToEvtchn[c]) h.Add(x);
+            h.AddSparse(VirqToIrq[c].AsSpan(), -1);
+            h.AddSparse(IpiToIrq[c].AsSpan(), -1);
+            h.AddSparse(IpiToEvtchn[c].AsSpan(), 0);
             h.Add(ChannelsOnCpu[c]);
             h.Add(UpcallStart[c] >= 0);
             h.Add(GoingOffline[c]);

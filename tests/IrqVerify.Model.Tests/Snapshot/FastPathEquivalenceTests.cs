@@ -28,6 +28,41 @@ public class FastPathEquivalenceTests
         }
     }
 
+    private static ulong Sparse(ulong[] words, ulong background)
+    {
+        var h = new StateHasher();
+        h.AddSparse(words, background);
+        return h.Value;
+    }
+
+    [Fact]
+    public void AddSparse_tells_apart_every_single_word_change_of_a_64_word_bitmap()
+    {
+        // Every array that differs from the all-background one in one word, at each position, with a
+        // bit at each end of the word: all distinct, and distinct from the background itself.
+        foreach (ulong background in new[] { 0UL, ulong.MaxValue })
+        {
+            var seen = new HashSet<ulong> { Sparse(Enumerable.Repeat(background, 64).ToArray(), background) };
+            for (int w = 0; w < 64; w++)
+                foreach (ulong flip in new[] { 1UL, 1UL << 63, 0x5555UL })
+                {
+                    var a = Enumerable.Repeat(background, 64).ToArray();
+                    a[w] ^= flip;
+                    Assert.True(seen.Add(Sparse(a, background)), $"word {w} flip {flip:x} collides");
+                }
+            Assert.Equal(1 + 64 * 3, seen.Count);
+        }
+    }
+
+    [Fact]
+    public void AddSparse_depends_on_the_length_and_on_what_follows()
+    {
+        Assert.NotEqual(Sparse(new ulong[4], 0), Sparse(new ulong[5], 0));
+        var h1 = new StateHasher(); h1.AddSparse(new ulong[] { 0, 7 }, 0); h1.Add(1);
+        var h2 = new StateHasher(); h2.AddSparse(new ulong[] { 0, 7 }, 0); h2.Add(2);
+        Assert.NotEqual(h1.Value, h2.Value);
+    }
+
     private static Machine Busy()
     {
         var m = new Machine(MachineConfig.Default());
