@@ -40,11 +40,31 @@ public static class PciInvariants
 
     private static bool AtRest(Machine m, PciDevice dev) => m.Locks.IsFree(dev.DescLock);
 
-    private static IEnumerable<MsiDescriptor> AllDescs(PciDevice dev)
+    private static DescWalk AllDescs(PciDevice dev) => new(dev);
+
+    /// <summary>The device's descriptors, then its leaked and reserved ones; a struct, so the checks
+    /// that walk them after every step allocate nothing.</summary>
+    private readonly struct DescWalk(PciDevice dev)
     {
-        foreach (var d in dev.Descriptors.Values) yield return d;
-        foreach (var d in dev.Leaked) yield return d;
-        foreach (var d in dev.Reserved) yield return d;
+        public Enumerator GetEnumerator() => new(dev);
+
+        public struct Enumerator(PciDevice dev)
+        {
+            private int _part, _i = -1;
+            public MsiDescriptor Current { get; private set; } = null!;
+
+            public bool MoveNext()
+            {
+                for (; _part < 3; _part++, _i = -1)
+                {
+                    int n = _part switch { 0 => dev.Descriptors.Count, 1 => dev.Leaked.Count, _ => dev.Reserved.Count };
+                    if (++_i >= n) continue;
+                    Current = _part switch { 0 => dev.Descriptors.Values[_i], 1 => dev.Leaked[_i], _ => dev.Reserved[_i] };
+                    return true;
+                }
+                return false;
+            }
+        }
     }
 
     private static bool OwnedBy(IrqDesc d, PciDevice dev) => d.Allocated && d.Owner == IrqOwner.PciMsi && d.OwnerIndex == dev.Index;
@@ -98,8 +118,8 @@ public static class PciInvariants
     public static void IP4(Machine m, List<Violation> v)
     {
         if (m.Pci.Irte is not { } t) return;
-        var owner = new int[t.Count];
-        Array.Fill(owner, -1);
+        Span<int> owner = t.Count <= 1024 ? stackalloc int[t.Count] : new int[t.Count];
+        owner.Fill(-1);
         foreach (var dev in m.Pci.Devices)
             foreach (var d in AllDescs(dev))
                 for (int i = d.IrteBase; d.IrteBase >= 0 && i < d.IrteBase + d.IrteCount && i < t.Count; i++)

@@ -129,8 +129,10 @@ public static class VectorInvariants
             var table = c.VectorIrq.AsSpan();
             for (int vec = 0; vec < NrVectors; vec++)
             {
+                int skip = table[vec..].IndexOfAnyInRange(0, int.MaxValue);   // the next IsDesc entry
+                if (skip < 0) break;
+                vec += skip;
                 int e = table[vec];
-                if (!IsDesc(e)) continue;
                 var a = vd.Apic(e);
                 bool owns = a is not null && ((a.Cpu == c.Cpu && a.Vector == vec) || (a.PrevCpu == c.Cpu && a.PrevVector == vec));
                 if (!owns) v.Add(new("I-V5", $"vector_irq[CPU{c.Cpu}][0x{vec:x}] = irq {e}, which does not own that vector"));
