@@ -58,11 +58,8 @@ public sealed class DomainFeatures
             h = Mix(Mix(h, Bucket(map.ManagedAllocated)), Bucket(map.Managed));
             Add(Mix(h, map.Available <= 0 ? 0u : map.Available < 3 ? 1u : 2u));
         }
-        var all = m.Irqs.All;
-        for (int i = 0; i < all.Count; i++)
+        foreach (var d in m.Irqs.AllocatedDescs())
         {
-            var d = all[i];
-            if (!d.Allocated) continue;
             uint s = (uint)d.Owner
                      | (d.Activated ? 1u << 4 : 0) | (d.ActivatedReserved ? 1u << 5 : 0)
                      | (d.Started ? 1u << 6 : 0) | (d.Masked ? 1u << 7 : 0)
@@ -81,10 +78,9 @@ public sealed class DomainFeatures
         }
         if (m.Xen is { } x)
         {
-            for (int irq = 0; irq < all.Count; irq++)
+            foreach (var info in x.LiveInfos())
             {
-                var info = x.InfoForIrq(irq);
-                if (info is null || !info.IsBound) continue;
+                if (!info.IsBound) continue;
                 int port = info.Evtchn;
                 uint s = (uint)info.Type | (uint)info.MaskReason << 3
                          | (x.Abi.IsPending(port) ? 1u << 6 : 0) | (x.Abi.IsMasked(port) ? 1u << 7 : 0)
