@@ -28,9 +28,6 @@ public static class FuzzBurst
         public double ExecsPerSecond => Seconds > 0 ? Execs / Seconds : 0;
     }
 
-    /// <summary>Progress twice a second: executions, corpus size, distinct failures, elapsed seconds.</summary>
-    public delegate void Progress(long execs, int corpus, int failures, double seconds);
-
     /// <summary>
     /// Runs a request in the context whose model is instrumented and returns the result's JSON
     /// (the CLI sets it when the instrumented copy ships beside it); null runs the loop here, on the
@@ -43,13 +40,11 @@ public static class FuzzBurst
 
     /// <summary>Runs the loop through <see cref="Host"/> when set, else here with
     /// <paramref name="cfg"/> and <paramref name="variants"/> as given.</summary>
-    public static Result Run(Request r, MachineConfig cfg, Variants variants, Progress? progress)
+    /// <param name="progress">About twice a second: executions, corpus size, distinct failures, elapsed seconds.</param>
+    public static Result Run(Request r, MachineConfig cfg, Variants variants, Action<long, int, int, double>? progress)
     {
         if (Host is { } host)
-        {
-            Action<long, int, int, double>? p = progress is null ? null : (e, c, f, s) => progress(e, c, f, s);
-            return JsonSerializer.Deserialize<Result>(host(JsonSerializer.Serialize(r, Json), p), Json)!;
-        }
+            return JsonSerializer.Deserialize<Result>(host(JsonSerializer.Serialize(r, Json), progress), Json)!;
         return RunLocal(r, cfg, variants, progress);
     }
 
@@ -62,12 +57,11 @@ public static class FuzzBurst
         var v = new Variants();
         foreach (var n in r.Variants) v.TryEnable(n);
         if (r.DesignArg is not null) v.Design = DesignCatalog.Resolve(r.DesignArg);
-        Progress? p = progress is null ? null : (e, c, f, s) => progress(e, c, f, s);
-        return JsonSerializer.Serialize(RunLocal(r, cfg, v, p), Json);
+        return JsonSerializer.Serialize(RunLocal(r, cfg, v, progress), Json);
     }
 
     /// <summary>Runs the loop in this context, on the model it loaded, whatever <see cref="Host"/> says.</summary>
-    public static Result RunLocal(Request r, MachineConfig cfg, Variants v, Progress? progress)
+    public static Result RunLocal(Request r, MachineConfig cfg, Variants v, Action<long, int, int, double>? progress)
     {
         var table = new OpTable(cfg);
         var exec = new FuzzExecutor(table, v);

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace IrqVerify.Model.Core;
 
 /// <summary>
@@ -40,32 +42,19 @@ public struct StateHasher
     }
 
     /// <summary>
-    /// The words that differ from <paramref name="background"/> as (index, value) pairs, then the
+    /// The values that differ from <paramref name="background"/> as (index, value) pairs, then the
     /// length. For arrays of one fixed length (a machine's bitmaps and tables) this encodes the array
-    /// as uniquely as adding every word, and a mostly-background array costs one vectorized scan
-    /// instead of eight multiplications per word.
+    /// as uniquely as adding every value, and a mostly-background array costs one vectorized scan
+    /// instead of eight multiplications per value.
     /// </summary>
-    public void AddSparse(ReadOnlySpan<ulong> words, ulong background)
-    {
-        for (int i = 0; ; i++)
-        {
-            int k = words[i..].IndexOfAnyExcept(background);
-            if (k < 0) break;
-            i += k;
-            Add(i); Add(words[i]);
-        }
-        Add(words.Length);
-    }
-
-    /// <inheritdoc cref="AddSparse(ReadOnlySpan{ulong}, ulong)"/>
-    public void AddSparse(ReadOnlySpan<int> values, int background)
+    public void AddSparse<T>(ReadOnlySpan<T> values, T background) where T : unmanaged, IBinaryInteger<T>
     {
         for (int i = 0; ; i++)
         {
             int k = values[i..].IndexOfAnyExcept(background);
             if (k < 0) break;
             i += k;
-            Add(i); Add(values[i]);
+            Add(i); Add(ulong.CreateTruncating(values[i]));
         }
         Add(values.Length);
     }

@@ -183,12 +183,12 @@ public sealed class TwoLevelAbi : EvtchnAbi
     public override void Hash(ref StateHasher h)
     {
         // Mostly clear (pending, per-vCPU binding) or mostly set (mask) bitmaps: sparse encoding.
-        h.AddSparse(Pending.AsSpan(), 0);
+        h.AddSparse(Pending.AsSpan(), 0UL);
         h.AddSparse(MaskBits.AsSpan(), ulong.MaxValue);
         for (int c = 0; c < PendingSel.Length; c++)
         {
             h.Add(PendingSel[c]); h.Add(CurWord[c]); h.Add(CurBit[c]);
-            h.AddSparse(CpuEvtchnMask[c].AsSpan(), 0);
+            h.AddSparse(CpuEvtchnMask[c].AsSpan(), 0UL);
         }
     }
 

@@ -31,7 +31,7 @@ public class FastPathEquivalenceTests
     private static ulong Sparse(ulong[] words, ulong background)
     {
         var h = new StateHasher();
-        h.AddSparse(words, background);
+        h.AddSparse<ulong>(words, background);
         return h.Value;
     }
 
@@ -58,8 +58,8 @@ public class FastPathEquivalenceTests
     public void AddSparse_depends_on_the_length_and_on_what_follows()
     {
         Assert.NotEqual(Sparse(new ulong[4], 0), Sparse(new ulong[5], 0));
-        var h1 = new StateHasher(); h1.AddSparse(new ulong[] { 0, 7 }, 0); h1.Add(1);
-        var h2 = new StateHasher(); h2.AddSparse(new ulong[] { 0, 7 }, 0); h2.Add(2);
+        var h1 = new StateHasher(); h1.AddSparse<ulong>(new ulong[] { 0, 7 }, 0); h1.Add(1);
+        var h2 = new StateHasher(); h2.AddSparse<ulong>(new ulong[] { 0, 7 }, 0); h2.Add(2);
         Assert.NotEqual(h1.Value, h2.Value);
     }
 
